@@ -1,0 +1,27 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("ZHIZHENG_REQUIRE_SERVICES") == "1"
+
+
+def require_service(name: str, available: bool) -> None:
+    """Skip when ``name`` is absent, except under ZHIZHENG_REQUIRE_SERVICES=1, where absence fails the test."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{name} is required (ZHIZHENG_REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{name} not available")
+
+
+def tcp_open(host: str, port: int, timeout: float = 1.0) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,19 @@
+"""Settings for the test suite: same code paths as production, faster password hashing, isolated files."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .local import *  # noqa: F403
+
+# Argon2 stays the production hasher (see accounts tests); tests hash with MD5 only to keep the suite fast.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="zhizheng-media-"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+AXES_FAILURE_LIMIT = 5

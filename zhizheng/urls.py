@@ -1,0 +1,21 @@
+"""Top-level URLs: the faces of the platform (see docs/architecture.md)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from zhizheng.api import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("zhizheng.accounts.urls")),
+    path("ledger/", include("zhizheng.ledger.urls")),
+    path("", include("zhizheng.web.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
