@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "zhizheng.orgs",
     "zhizheng.ledger",
     "zhizheng.registries",
+    "zhizheng.govservices",
+    "zhizheng.cityevents",
     "zhizheng.web",
 ]
 
