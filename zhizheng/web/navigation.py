@@ -1,0 +1,87 @@
+"""What each face links to. An entry appears only once the app that serves it is installed and routed.
+
+Entries name URL patterns by convention (``<app>:<name>``); when an app adds its pages under that name, the link
+shows up in the navigation without touching templates. Until then the link is absent rather than a dead end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from zhizheng.core.actor import Actor
+from zhizheng.web.permissions import can_use_cockpit, can_use_workbench
+
+
+@dataclass(frozen=True, slots=True)
+class NavEntry:
+    """A link in a face's navigation: a URL name and its translated label."""
+
+    url_name: str
+    label: str | Promise
+    description: str | Promise = ""
+    exact: bool = False
+
+
+FACES: dict[str, tuple[NavEntry, ...]] = {
+    "portal": (
+        NavEntry("govservices:index", _("Services"), _("Find a service and apply online.")),
+        NavEntry("govservices:my_applications", _("My applications"), _("Track the applications you submitted.")),
+        NavEntry("certificates:wallet", _("My certificates"), _("Your electronic certificates and licences.")),
+        NavEntry("cityevents:report", _("Report a problem"), _("Report a problem in the city with a photo.")),
+        NavEntry("participation:index", _("Take part"), _("Consultations, proposals and votes.")),
+        NavEntry("datahub:index", _("Open data"), _("Datasets the government publishes.")),
+        NavEntry(
+            "ledger:index",
+            _("Transparency ledger"),
+            _("Every official act, signed and verifiable by anyone."),
+        ),
+    ),
+    "workbench": (
+        NavEntry("web:workbench", _("Workbench"), _("Your departments and roles."), exact=True),
+        NavEntry("govservices:queue", _("To-do: applications"), _("Applications waiting for your department.")),
+        NavEntry("cityevents:queue", _("To-do: city events"), _("Events dispatched to your department.")),
+        NavEntry("govservices:supervision", _("Supervision"), _("Deadlines at risk and overdue work.")),
+    ),
+    "cockpit": (
+        NavEntry("web:cockpit", _("City operations"), _("The state of the city today."), exact=True),
+        NavEntry("insights:services", _("Service statistics"), _("Applications, deadlines and ratings.")),
+        NavEntry("insights:evaluation", _("Evaluation index"), _("How departments perform.")),
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    """A resolved navigation entry, ready for a template."""
+
+    url: str
+    label: str | Promise
+    description: str | Promise
+    active: bool
+
+
+def nav_links(face: str, *, path: str = "") -> list[NavLink]:
+    """The links of ``face`` whose pages exist, marking the one ``path`` is on as active."""
+    links: list[NavLink] = []
+    for entry in FACES.get(face, ()):
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        active = path == url if entry.exact or url == "/" else path.startswith(url)
+        links.append(NavLink(url=url, label=entry.label, description=entry.description, active=active))
+    return links
+
+
+def face_links(actor: Actor) -> list[NavLink]:
+    """The faces ``actor`` may use, for the user menu: the portal for everyone, the others by role."""
+    links = [NavLink(url=reverse("web:portal"), label=_("Public service portal"), description="", active=False)]
+    if can_use_workbench(actor):
+        links.append(NavLink(url=reverse("web:workbench"), label=_("Workbench"), description="", active=False))
+    if can_use_cockpit(actor):
+        links.append(NavLink(url=reverse("web:cockpit"), label=_("Cockpit"), description="", active=False))
+    return links

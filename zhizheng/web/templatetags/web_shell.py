@@ -1,0 +1,28 @@
+"""Template tags of the shell: navigation per face and the faces a person may switch to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from zhizheng.core.actor import ANONYMOUS
+from zhizheng.web.navigation import NavLink, nav_links
+from zhizheng.web.navigation import face_links as _face_links
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context: dict[str, Any], face: str) -> list[NavLink]:
+    """``{% nav_items "portal" as items %}``: the face's links whose pages exist."""
+    request = context.get("request")
+    return nav_links(face, path=request.path if request is not None else "")
+
+
+@register.simple_tag(takes_context=True)
+def face_links(context: dict[str, Any]) -> list[NavLink]:
+    """``{% face_links as faces %}``: the faces the signed-in person may open."""
+    request = context.get("request")
+    actor = getattr(request, "actor", ANONYMOUS) if request is not None else ANONYMOUS
+    return _face_links(actor)
