@@ -190,6 +190,19 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # --- Zhizheng --------------------------------------------------------------------------------------------------
 ZHIZHENG_REQUIRE_SERVICES = env.bool("ZHIZHENG_REQUIRE_SERVICES", default=False)
 ZHIZHENG_SITE_URL = env.str("ZHIZHENG_SITE_URL", default="http://127.0.0.1:8000")
+# Division codes of this installation that extend the national GB/T 2260 table (code -> name); the default is the
+# fictional demo city 示范市. Identity numbers issued here carry these codes.
+ZHIZHENG_LOCAL_DIVISION_CODES: dict[str, str] = {
+    "990100": "示范市",
+    "990102": "东城区",
+    "990103": "西城区",
+    "990104": "南湖区",
+    "990105": "北山区",
+    "990106": "高新区",
+    "990121": "青河县",
+}
+# How long a process keeps a year of the working-day calendar before reading the administrators' data again.
+ZHIZHENG_CALENDAR_CACHE_SECONDS = env.int("ZHIZHENG_CALENDAR_CACHE_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,
