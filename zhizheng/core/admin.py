@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
@@ -33,6 +33,7 @@ class HolidayYearAdmin(admin.ModelAdmin):
     list_filter = ("complete",)
     search_fields = ("year", "notice_title")
     inlines = (CalendarDayInline,)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (
             None,

@@ -99,26 +99,33 @@ class CalendarDay(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, list[ValidationError]] = {}
-        if isinstance(self.date, dt.date) and self.holiday_year_id is not None:
-            year = self.holiday_year.year
-            near = (self.date.year == year - 1 and self.date.month == 12) or (
-                self.date.year == year + 1 and self.date.month == 1
-            )
-            if self.date.year != year and not near:
-                errors.setdefault("date", []).append(
-                    ValidationError(
-                        _("The date must fall in %(year)s (or in the December before or the January after)."),
-                        code="core.calendar_day.outside_year",
-                        params={"year": year},
-                    )
+        errors: list[ValidationError] = []
+        if isinstance(self.date, dt.date):
+            # In the admin's inline forms the notice may not be saved yet; its year is known all the same.
+            notice = self.holiday_year if self.holiday_year_id is not None or _has_notice(self) else None
+            if notice is not None and notice.year is not None:
+                year = notice.year
+                near = (self.date.year == year - 1 and self.date.month == 12) or (
+                    self.date.year == year + 1 and self.date.month == 1
                 )
+                if self.date.year != year and not near:
+                    errors.append(
+                        ValidationError(
+                            _("The date must fall in %(year)s (or in the December before or the January after)."),
+                            code="core.calendar_day.outside_year",
+                            params={"year": year},
+                        )
+                    )
             if self.kind == DayKind.MAKEUP_WORKDAY and self.date.weekday() < 5:
-                errors.setdefault("date", []).append(
+                errors.append(
                     ValidationError(
                         _("A make-up working day falls on a Saturday or Sunday; this date is a weekday."),
                         code="core.calendar_day.makeup_on_weekday",
                     )
                 )
         if errors:
-            raise ValidationError(errors)
+            raise ValidationError({"date": errors})
+
+
+def _has_notice(day: CalendarDay) -> bool:
+    return CalendarDay.holiday_year.is_cached(day)
