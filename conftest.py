@@ -25,3 +25,13 @@ def tcp_open(host: str, port: int, timeout: float = 1.0) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_day_calendar():
+    """The working-day calendar caches each year per process; every test starts from its own database state."""
+    from zhizheng.core.workdays import invalidate_calendar_cache
+
+    invalidate_calendar_cache()
+    yield
+    invalidate_calendar_cache()

@@ -171,15 +171,18 @@ def _build(year: int) -> YearCalendar:
         days_off = {d for d in _dates(year) if d.weekday() >= 5}
     elif year in library_years():
         source = CalendarSource.LIBRARY
+        # The library's own rule (is_workday): listed working days work, listed holidays rest, else weekdays work.
+        library_workdays: Mapping[dt.date, str] = chinese_calendar.workdays
+        library_holidays: Mapping[dt.date, str] = chinese_calendar.holidays
         for d in _dates(year):
-            on_holiday, holiday = chinese_calendar.get_holiday_detail(d)
-            if d in chinese_calendar.workdays:
+            if d in library_workdays:
                 makeup.add(d)
-                names[d] = LIBRARY_NAMES.get(chinese_calendar.workdays[d], chinese_calendar.workdays[d])
-            elif not chinese_calendar.is_workday(d):
+                names[d] = LIBRARY_NAMES.get(library_workdays[d], library_workdays[d])
+            elif d in library_holidays:
                 days_off.add(d)
-                if on_holiday and holiday:
-                    names[d] = LIBRARY_NAMES.get(holiday, holiday)
+                names[d] = LIBRARY_NAMES.get(library_holidays[d], library_holidays[d])
+            elif d.weekday() >= 5:
+                days_off.add(d)
     else:
         source = CalendarSource.FALLBACK
         for d in _dates(year):

@@ -222,3 +222,15 @@ def test_cached_deadlines_need_no_query_and_are_fast(django_assert_num_queries):
             add_working_days(D(2025, 1, 1) + dt.timedelta(days=offset % 365), 20)
         elapsed = time.perf_counter() - began
     assert elapsed < 1.0  # about 10 µs each on the reference machine; the bound leaves room for slow CI
+
+
+def test_every_day_of_2025_and_2026_agrees_with_the_library():
+    import chinese_calendar
+
+    day = D(2025, 1, 1)
+    disagreements = []
+    while day.year <= 2026:
+        if is_working_day(day) != chinese_calendar.is_workday(day):
+            disagreements.append(day)
+        day += dt.timedelta(days=1)
+    assert disagreements == []

@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 
 from zhizheng.core.actor import ANONYMOUS
+from zhizheng.web.error_pages import ErrorText
+from zhizheng.web.error_pages import error_texts as _error_texts
 from zhizheng.web.navigation import NavLink, nav_links
 from zhizheng.web.navigation import face_links as _face_links
 
@@ -26,3 +28,9 @@ def face_links(context: dict[str, Any]) -> list[NavLink]:
     request = context.get("request")
     actor = getattr(request, "actor", ANONYMOUS) if request is not None else ANONYMOUS
     return _face_links(actor)
+
+
+@register.simple_tag
+def error_texts(key: str) -> list[ErrorText]:
+    """``{% error_texts "404" as texts %}``: the error page's texts, the active language first."""
+    return _error_texts(key)

@@ -1,0 +1,162 @@
+"""Every API error is application/problem+json: unknown paths, wrong methods, bad bodies, auth and CSRF."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from zhizheng.accounts.models import User
+
+PROBLEM = "application/problem+json; charset=utf-8"
+probe_urls = pytest.mark.urls("zhizheng.web.tests.problem_api_urls")
+
+
+def problem(response: Any) -> dict[str, Any]:
+    assert response["Content-Type"] == PROBLEM, response.content[:200]
+    body: dict[str, Any] = json.loads(response.content)
+    assert body["status"] == response.status_code
+    assert body["instance"] == response.wsgi_request.path
+    return body
+
+
+def test_unknown_api_path_is_a_404_problem(client: Client) -> None:
+    response = client.get("/api/v1/no-such-endpoint")
+
+    assert response.status_code == 404
+    body = problem(response)
+    assert body["code"] == "web.route_not_found"
+    assert body["detail"] == "此地址没有 API 接口。"
+    assert body["detail_en"] == "There is no API endpoint at this address."
+
+
+def test_unknown_api_path_answers_in_english_when_asked(client: Client) -> None:
+    response = client.get("/api/v1/no-such-endpoint/", HTTP_ACCEPT_LANGUAGE="en")
+
+    body = problem(response)
+    assert body["detail"] == "There is no API endpoint at this address."
+    assert response["Content-Language"] == "en"
+
+
+def test_wrong_method_is_a_405_problem_with_allow_header(client: Client) -> None:
+    response = client.delete("/api/v1/health")
+
+    assert response.status_code == 405
+    body = problem(response)
+    assert body["code"] == "web.method_not_allowed"
+    assert response["Allow"] == "GET"
+    assert body["detail_en"] == "This endpoint does not accept the DELETE method. Allowed: GET."
+
+
+def test_pages_outside_the_api_keep_html_errors(client: Client) -> None:
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert "找不到此页面" in response.content.decode()
+
+
+@pytest.mark.django_db
+@probe_urls
+def test_malformed_json_body_is_a_400_problem(client: Client) -> None:
+    response = client.post("/api/v1/probe/open-items", data=b'{"name": "a",', content_type="application/json")
+
+    assert response.status_code == 400
+    body = problem(response)
+    assert body["code"] == "web.malformed_body"
+    assert body["detail_en"] == "The request body is not valid JSON."
+
+
+@probe_urls
+def test_validation_errors_list_every_field(client: Client) -> None:
+    response = client.post(
+        "/api/v1/probe/open-items",
+        data={"name": "much too long a name", "quantity": 0},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    body = problem(response)
+    assert body["code"] == "core.validation_failed"
+    assert sorted(body["errors"]) == ["name", "quantity"]
+    assert body["errors_en"]["quantity"] == ["Input should be greater than or equal to 1"]
+    assert body["errors_en"]["name"] == ["String should have at most 10 characters"]
+
+
+@probe_urls
+def test_missing_fields_are_named(client: Client) -> None:
+    response = client.post("/api/v1/probe/open-items", data={}, content_type="application/json")
+
+    body = problem(response)
+    assert response.status_code == 422
+    assert body["errors_en"] == {"name": ["Field required"], "quantity": ["Field required"]}
+
+
+@probe_urls
+def test_domain_error_keeps_its_code_and_status(client: Client) -> None:
+    response = client.post(
+        "/api/v1/probe/open-items", data={"name": "taken", "quantity": 1}, content_type="application/json"
+    )
+
+    assert response.status_code == 409
+    assert problem(response)["code"] == "core.conflict"
+
+
+@probe_urls
+def test_unexpected_exception_is_a_500_problem_without_internals(client: Client) -> None:
+    response = client.get("/api/v1/probe/boom")
+
+    assert response.status_code == 500
+    body = problem(response)
+    assert body["code"] == "core.internal_error"
+    assert "s3cr3t" not in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@probe_urls
+def test_session_auth_without_login_is_a_401_problem(client: Client) -> None:
+    response = client.post("/api/v1/probe/items", data={"name": "a", "quantity": 1}, content_type="application/json")
+
+    assert response.status_code == 401
+    assert problem(response)["code"] == "core.not_authenticated"
+
+
+@pytest.fixture
+def citizen() -> User:
+    return User.objects.create_user(username="csrf-citizen", password="pw-9f3k2LxQ", kind="citizen")
+
+
+@pytest.mark.django_db
+@probe_urls
+def test_session_post_without_csrf_token_is_a_403_problem(citizen: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(citizen)
+
+    response = client.post("/api/v1/probe/items", data={"name": "a", "quantity": 1}, content_type="application/json")
+
+    assert response.status_code == 403
+    body = problem(response)
+    assert body["code"] == "web.csrf_failed"
+    assert "CSRF" in body["detail_en"]
+
+
+@pytest.mark.django_db
+@probe_urls
+def test_session_post_with_csrf_token_passes(citizen: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(citizen)
+    client.get("/")  # the portal sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+
+    response = client.post(
+        "/api/v1/probe/items",
+        data={"name": "a", "quantity": 2},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"name": "a", "quantity": 2}
