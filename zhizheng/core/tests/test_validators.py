@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zhizheng.core.errors import ValidationFailed
 from zhizheng.core.validators import (
@@ -289,3 +291,32 @@ def test_uscc_adapters():
         require_uscc("91350100M000100I43")
     assert failed.value.instance_code == "core.uscc.characters"
     assert failed.value.as_problem()["errors_en"]["uscc"][0].startswith("Character 16 (I) is not allowed")
+
+
+# --- properties ------------------------------------------------------------------------------------------------
+
+ADDRESS_CODES = st.sampled_from(["110105", "110103", "350405", "440305", "990102", "990121", "652901"])
+BIRTH_DATES = st.dates(min_value=dt.date(1900, 1, 1), max_value=TODAY)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ADDRESS_CODES, BIRTH_DATES, st.integers(0, 999), st.integers(0, 16), st.integers(1, 9))
+def test_made_numbers_are_valid_and_any_single_digit_change_is_caught(code, born, sequence, position, shift):
+    number = id_number_make(code, born, sequence)
+    result = check_id_number(number, today=TODAY)
+    assert (result.valid, result.birth_date, result.address_code) == (True, born, code)
+    assert result.sex is (Sex.MALE if sequence % 2 else Sex.FEMALE)
+    changed = number[:position] + str((int(number[position]) + shift) % 10) + number[position + 1 :]
+    assert check_id_number(changed, today=TODAY).valid is False
+
+
+USCC_BODY = st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=8, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from("159ANY"), st.sampled_from("1239"), ADDRESS_CODES, USCC_BODY, st.integers(0, 17))
+def test_made_codes_are_valid_and_any_single_character_change_is_caught(authority, kind, division, body, position):
+    code = uscc_make(authority, kind, division, body)
+    assert check_uscc(code).valid is True
+    replacement = next(c for c in "0123456789ABCDEFGHJKLMNPQRTUWXY" if c != code[position])
+    assert check_uscc(code[:position] + replacement + code[position + 1 :]).valid is False
