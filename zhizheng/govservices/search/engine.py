@@ -1,0 +1,410 @@
+"""The search engine: understand a query, score items and life events, rank, suggest as one types.
+
+A query goes through: validation → normalisation (width, case, traditional→simplified) → pinyin runs read as
+Han terms → homophone and one-character typo corrections against the index vocabulary → lexicon rules
+(colloquial phrase → official terms) → weighted terms → BM25F over words plus a bigram channel → life events lend
+part of their score to their member items → bounded click boost → ranking.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .documents import SearchDocument
+from .errors import MAX_SUGGEST_LIMIT, check_limit, check_query
+from .index import BIGRAM_FIELDS, FIELD_WEIGHTS, FieldIndex, Tokenizer, bigrams
+from .lexicon import Lexicon
+from .pinyin import PinyinVocabulary, segment, syllables_of
+from .text import is_han, is_latin, normalise, runs
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The engine's few numeric choices, in one place (docs/search.md explains how they were chosen)."""
+
+    expansion_weight: float = 0.8  # a lexicon term, relative to a typed term
+    homophone_weight: float = 0.8  # a term found by sound (营业执找 → 营业执照)
+    edit_weight: float = 0.5  # a term one character away (居往证 → 居住证)
+    pinyin_alternative_weight: float = 0.7  # the second reading of a pinyin syllable sequence
+    bigram_weight: float = 0.3  # the character-bigram channel, relative to the word channel
+    life_event_share: float = 0.25  # part of a life event's score lent to each of its items
+    life_event_factor: float = 0.9  # a life event's own score, relative to items
+    click_cap: float = 0.3  # clicks raise a matched item's score by at most 30 %
+    click_scale: float = 5.0  # clicks needed for about 63 % of the cap
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    code: str
+    kind: str
+    name: str
+    department: str
+    department_name: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    text: str
+    code: str
+    kind: str
+
+
+@dataclass
+class QueryAnalysis:
+    """What the engine understood: the text it searched and the weighted terms (useful to explain a ranking)."""
+
+    query: str
+    text: str
+    terms: dict[str, float] = field(default_factory=dict)
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    expansions: list[str] = field(default_factory=list)
+
+    def add(self, term: str, weight: float) -> None:
+        if weight > self.terms.get(term, 0.0):
+            self.terms[term] = weight
+
+
+class SearchEngine:
+    """An in-process index over service items and life events. Thread-safe for concurrent searches."""
+
+    def __init__(self, documents: Iterable[SearchDocument], lexicon: Lexicon, tuning: Tuning | None = None) -> None:
+        self.lexicon = lexicon
+        self.tuning = tuning or Tuning()
+        self._lock = threading.RLock()
+        self._docs: dict[str, SearchDocument] = {}
+        for doc in documents:
+            self._docs[doc.code] = doc
+        words = set(lexicon.phrases())
+        for doc in self._docs.values():
+            words.update(doc.keywords)
+        self.tokenizer = Tokenizer(words=words, stopwords=lexicon.stopwords)
+        self._counts: dict[str, tuple[dict[str, Counter[str]], dict[str, Counter[str]]]] = {}
+        self._rebuild()
+
+    # -- building -------------------------------------------------------------------------------------------
+    def _doc_counts(self, doc: SearchDocument) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
+        texts = doc.fields()
+        words = {name: Counter(self.tokenizer.tokens(texts[name])) for name in FIELD_WEIGHTS}
+        grams = {name: Counter(bigrams(normalise(texts[name]))) for name in BIGRAM_FIELDS}
+        return words, grams
+
+    def _rebuild(self) -> None:
+        for code, doc in self._docs.items():
+            if code not in self._counts:
+                self._counts[code] = self._doc_counts(doc)
+        order = list(self._docs)
+        words = FieldIndex(FIELD_WEIGHTS)
+        words.build([self._counts[c][0] for c in order])
+        grams = FieldIndex(BIGRAM_FIELDS)
+        grams.build([self._counts[c][1] for c in order])
+        position = {code: i for i, code in enumerate(order)}
+        members = []
+        for code in order:
+            doc = self._docs[code]
+            if doc.kind == "life_event":
+                linked = [position[m] for m in doc.members if m in position]
+                members.append((position[code], np.array(linked, dtype=np.int32)))
+        official, vocabulary = self._vocabulary()
+        char_counts: Counter[str] = Counter()
+        for code in order:
+            counts = self._counts[code][0]
+            for name in ("name", "keywords", "result"):
+                for term, n in counts[name].items():
+                    for char in term:
+                        char_counts[char] += n
+        is_item = np.array([self._docs[c].kind == "item" for c in order], dtype=bool)
+        suggest_keys = [_suggest_keys(self._docs[c]) for c in order]
+        with self._lock:
+            self._order = order
+            self._words = words
+            self._grams = grams
+            self._members = members
+            self._is_item = is_item
+            self._vocabulary_set = vocabulary
+            self._pinyin = PinyinVocabulary(sorted(vocabulary), char_counts)
+            self._masked = _masked_index(official)
+            self._suggest_keys = suggest_keys
+
+    def _vocabulary(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(official, all) terms a typo or a pinyin syllable sequence may be read as.
+
+        Official terms come from the short fields of documents and the lexicon's right-hand sides; "all" adds the
+        lexicon's colloquial phrases and the stop words, which pinyin may spell ("zenme") but no typo should
+        be corrected to.
+        """
+        official: set[str] = {term for rule in self.lexicon.rules for term, _ in rule.terms}
+        for code in self._docs:
+            counts = self._counts[code][0]
+            for name in ("name", "keywords", "result", "materials"):
+                official.update(counts[name])
+            official.update(normalise(k) for k in self._docs[code].keywords)
+        everything = official | self.lexicon.colloquial_phrases() | self.lexicon.stopwords
+
+        def usable(terms: set[str]) -> frozenset[str]:
+            return frozenset(t for t in terms if len(t) >= 2 and " " not in t)
+
+        return usable(official), usable(everything)
+
+    def upsert(self, document: SearchDocument) -> None:
+        """Add or replace one document; only it is re-tokenised, then the postings are rebuilt."""
+        with self._lock:
+            self._docs[document.code] = document
+            self._counts[document.code] = self._doc_counts(document)
+            self._rebuild()
+
+    def remove(self, code: str) -> None:
+        with self._lock:
+            if self._docs.pop(code, None) is not None:
+                self._counts.pop(code, None)
+                self._rebuild()
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def document(self, code: str) -> SearchDocument | None:
+        return self._docs.get(code)
+
+    # -- understanding a query --------------------------------------------------------------------------------
+    def analyse(self, query: str) -> QueryAnalysis:
+        """The weighted terms a query stands for (validation included)."""
+        raw = check_query(query)
+        t = self.tuning
+        analysis = QueryAnalysis(query=raw, text="")
+        pieces: list[str] = []
+        for run in runs(normalise(raw)):
+            if is_latin(run):
+                word = run.strip("'")
+                if word in self._words or not word:
+                    pieces.append(" " + word + " ")
+                    continue
+                syllables = segment(word)
+                if syllables is None:
+                    pieces.append(" " + word + " ")
+                    continue
+                read = self._pinyin.read(syllables)
+                pieces.append("".join(read))
+                for alternative in self._pinyin_alternatives(syllables, read):
+                    analysis.add(alternative, t.pinyin_alternative_weight)
+            else:
+                pieces.append(run if is_han(run) else " " + run + " ")
+        text = "".join(pieces).strip()
+        analysis.text = text
+        corrected = self._correct(text, analysis)
+        for term, weight in self.tokenizer.weighted(text).items():
+            analysis.add(term, weight)
+        for rule in self.lexicon.matching(text.replace(" ", "") + " " + corrected.replace(" ", "")):
+            # One rule is one idea: its terms share a budget, so a rule with many terms does not outweigh the
+            # words the person typed.
+            tokens: dict[str, float] = {}
+            for phrase, weight in rule.terms:
+                analysis.expansions.append(phrase)
+                for token, token_weight in self.tokenizer.weighted(phrase).items():
+                    if token in self._words:
+                        tokens[token] = max(tokens.get(token, 0.0), weight * token_weight)
+            if tokens:
+                share = t.expansion_weight / math.sqrt(sum(tokens.values()))
+                for token, token_weight in tokens.items():
+                    analysis.add(token, share * token_weight)
+        return analysis
+
+    def _pinyin_alternatives(self, syllables: list[str], read: list[str]) -> list[str]:
+        key = tuple(syllables)
+        return [term for term in self._pinyin.by_syllables.get(key, ()) if term not in read]
+
+    def _correct(self, text: str, analysis: QueryAnalysis) -> str:
+        """Add the terms that windows of the query sound like, or are one character away from.
+
+        A character may change only where nothing already explains it: not inside a vocabulary term found in the
+        query, and not inside a word of the general dictionary that reaches outside the window. So "公积金租房"
+        is never read as "公积金买房", nor "个水果店" as "个税", while "营业执找" becomes "营业执照" and even the
+        real word in "结婚登机" becomes "登记". One-character edits (居往证 → 居住证) need a window that nothing
+        explains at all. Returns the text with the sound-alike corrections applied (for the lexicon).
+        """
+        t = self.tuning
+        out = text
+        for run in runs(text):
+            if not is_han(run) or len(run) < 2:
+                continue
+            known = _spans(run, self._vocabulary_set)
+            words = [(a, b) for a, b in self.tokenizer.word_spans(run) if b - a >= 2]
+            readings = syllables_of(run)
+            for size in range(min(6, len(run)), 1, -1):
+                for start in range(len(run) - size + 1):
+                    end = start + size
+                    window = run[start:end]
+                    if window in self._vocabulary_set:
+                        continue
+                    outside = [(a, b) for a, b in words if not (start <= a and b <= end)]
+                    if readings:
+                        for term in self._pinyin.by_syllables.get(readings[start:end], ()):
+                            changed = [start + i for i, (x, y) in enumerate(zip(window, term, strict=True)) if x != y]
+                            if changed and not _touches(changed, known) and not _touches(changed, outside):
+                                self._add_correction(analysis, window, term, t.homophone_weight)
+                                out = out.replace(window, term)
+                    if size >= 3 and not _overlaps(start, end, known) and not _overlaps(start, end, words):
+                        for position in range(size):
+                            masked = window[:position] + "?" + window[position + 1 :]
+                            for term in self._masked.get(masked, ()):
+                                self._add_correction(analysis, window, term, t.edit_weight)
+        return out
+
+    def _add_correction(self, analysis: QueryAnalysis, window: str, term: str, weight: float) -> None:
+        analysis.corrections.append((window, term))
+        for token, share in self.tokenizer.weighted(term).items():
+            analysis.add(token, weight * share)
+
+    # -- ranking -----------------------------------------------------------------------------------------------
+    def search(
+        self, query: str, limit: int = 10, *, clicks: Mapping[str, float] | None = None, items_only: bool = False
+    ) -> list[SearchHit]:
+        """Best first. ``clicks`` maps codes to how often people chose them for this query (bounded boost)."""
+        limit = check_limit(limit)
+        analysis = self.analyse(query)
+        with self._lock:
+            order, is_item = self._order, self._is_item
+            scores = self._score(analysis)
+        if clicks:
+            t = self.tuning
+            position = {code: i for i, code in enumerate(order)}
+            for code, count in clicks.items():
+                i = position.get(code)
+                if i is not None and count > 0 and scores[i] > 0:
+                    scores[i] *= 1.0 + t.click_cap * (1.0 - math.exp(-float(count) / t.click_scale))
+        if items_only:
+            scores = np.where(is_item, scores, 0.0)
+        candidates = np.flatnonzero(scores > 0)
+        if candidates.size > limit:
+            top = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
+        else:
+            top = candidates
+        ranked = sorted(top.tolist(), key=lambda i: (-float(scores[i]), order[i]))
+        hits = []
+        for i in ranked:
+            doc = self._docs[order[i]]
+            hits.append(
+                SearchHit(
+                    code=doc.code,
+                    kind=doc.kind,
+                    name=doc.name,
+                    department=doc.department,
+                    department_name=doc.department_name,
+                    score=round(float(scores[i]), 4),
+                )
+            )
+        return hits
+
+    def _score(self, analysis: QueryAnalysis) -> np.ndarray:
+        t = self.tuning
+        terms = list(analysis.terms.items())
+        scores = self._words.score(terms)
+        gram_terms: dict[str, float] = {}
+        for term, weight in terms:
+            for gram in bigrams(term):
+                gram_terms[gram] = max(gram_terms.get(gram, 0.0), weight)
+        for gram in bigrams(analysis.text):
+            gram_terms[gram] = max(gram_terms.get(gram, 0.0), 1.0)
+        scores += np.float32(t.bigram_weight) * self._grams.score(gram_terms.items())
+        for event, linked in self._members:
+            own = scores[event]
+            if own > 0 and linked.size:
+                scores[linked] += np.float32(t.life_event_share) * own
+        for event, _ in self._members:
+            scores[event] *= np.float32(t.life_event_factor)
+        return scores
+
+    # -- type-ahead --------------------------------------------------------------------------------------------
+    def suggest(
+        self, prefix: str, limit: int = 8, *, popularity: Mapping[str, float] | None = None
+    ) -> list[Suggestion]:
+        """Names for what one is typing: by name, keyword, full pinyin or pinyin initials ("gjj" → 公积金…)."""
+        limit = check_limit(limit, maximum=MAX_SUGGEST_LIMIT)
+        text = check_query(prefix, allow_blank=True)
+        key = normalise(text).replace(" ", "").replace("'", "")
+        if not key:
+            return []
+        popular = popularity or {}
+        with self._lock:
+            order, keys = self._order, self._suggest_keys
+        ranked: list[tuple[int, float, int, str]] = []
+        for code, doc_keys in zip(order, keys, strict=True):
+            rank = _match_rank(key, doc_keys)
+            if rank is not None:
+                doc = self._docs[code]
+                ranked.append((rank, -float(popular.get(code, 0.0)), len(doc.name), code))
+        ranked.sort()
+        return [Suggestion(text=self._docs[c].name, code=c, kind=self._docs[c].kind) for *_, c in ranked[:limit]]
+
+
+@dataclass(frozen=True, slots=True)
+class _SuggestKeys:
+    name: str
+    keywords: tuple[str, ...]
+    spellings: tuple[str, ...]  # full pinyin of name and keywords
+    initials: tuple[str, ...]
+
+
+def _suggest_keys(doc: SearchDocument) -> _SuggestKeys:
+    name = normalise(doc.name).replace(" ", "")
+    words = [normalise(k).replace(" ", "") for k in doc.keywords]
+    spellings, initials = [], []
+    for word in [name, *words]:
+        han = "".join(ch for ch in word if is_han(ch))
+        syllables = syllables_of(han) if han else ()
+        if syllables:
+            spellings.append("".join(syllables))
+            initials.append("".join(s[0] for s in syllables))
+    return _SuggestKeys(name=name, keywords=tuple(words), spellings=tuple(spellings), initials=tuple(initials))
+
+
+def _match_rank(key: str, keys: _SuggestKeys) -> int | None:
+    if keys.name.startswith(key):
+        return 0
+    if any(k.startswith(key) for k in keys.keywords):
+        return 1
+    if key in keys.name:
+        return 2
+    if key.isascii():
+        if any(s.startswith(key) for s in keys.spellings):
+            return 1
+        if any(s.startswith(key) for s in keys.initials):
+            return 1
+        if any(key in s for s in keys.spellings) or any(key in s for s in keys.initials):
+            return 3
+    elif any(key in k for k in keys.keywords):
+        return 3
+    return None
+
+
+def _spans(run: str, vocabulary: frozenset[str]) -> list[tuple[int, int]]:
+    """Where vocabulary terms of two to six characters occur in a run."""
+    return [
+        (start, start + size)
+        for size in range(2, min(6, len(run)) + 1)
+        for start in range(len(run) - size + 1)
+        if run[start : start + size] in vocabulary
+    ]
+
+
+def _touches(positions: list[int], spans: list[tuple[int, int]]) -> bool:
+    return any(a <= p < b for p in positions for a, b in spans)
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < end and start < b for a, b in spans)
+
+
+def _masked_index(vocabulary: Iterable[str]) -> dict[str, list[str]]:
+    """``term`` with one character replaced by ``?`` → terms, for terms of three to six characters."""
+    masked: dict[str, list[str]] = {}
+    for term in vocabulary:
+        if 3 <= len(term) <= 6 and is_han(term) and all(is_han(ch) for ch in term):
+            for position in range(len(term)):
+                masked.setdefault(term[:position] + "?" + term[position + 1 :], []).append(term)
+    return masked
