@@ -9,6 +9,7 @@ part of their score to their member items → bounded click boost → ranking.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -34,7 +35,9 @@ class Tuning:
     pinyin_alternative_weight: float = 0.7  # the second reading of a pinyin syllable sequence
     bigram_weight: float = 0.3  # the character-bigram channel, relative to the word channel
     life_event_share: float = 0.25  # part of a life event's score lent to each of its items
-    life_event_factor: float = 0.9  # a life event's own score, relative to items
+    life_event_factor: float = 1.0  # a life event's own score, relative to items
+    life_event_members: float = 0.6  # part of its items' mean score added to a matched life event
+    name_bonus: float = 0.5  # a document whose whole name is in the query scores 50 % more
     click_cap: float = 0.3  # clicks raise a matched item's score by at most 30 %
     click_scale: float = 5.0  # clicks needed for about 63 % of the cap
 
@@ -62,6 +65,7 @@ class QueryAnalysis:
 
     query: str
     text: str
+    corrected: str = ""
     terms: dict[str, float] = field(default_factory=dict)
     corrections: list[tuple[str, str]] = field(default_factory=list)
     expansions: list[str] = field(default_factory=list)
@@ -85,15 +89,15 @@ class SearchEngine:
         for doc in self._docs.values():
             words.update(doc.keywords)
         self.tokenizer = Tokenizer(words=words, stopwords=lexicon.stopwords)
-        self._counts: dict[str, tuple[dict[str, Counter[str]], dict[str, Counter[str]]]] = {}
+        self._counts: dict[str, _DocumentData] = {}
         self._rebuild()
 
     # -- building -------------------------------------------------------------------------------------------
-    def _doc_counts(self, doc: SearchDocument) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
+    def _doc_counts(self, doc: SearchDocument) -> _DocumentData:
         texts = doc.fields()
         words = {name: Counter(self.tokenizer.tokens(texts[name])) for name in FIELD_WEIGHTS}
         grams = {name: Counter(bigrams(normalise(texts[name]))) for name in BIGRAM_FIELDS}
-        return words, grams
+        return _DocumentData(words=words, grams=grams, suggest=_suggest_keys(doc))
 
     def _rebuild(self) -> None:
         for code, doc in self._docs.items():
@@ -101,9 +105,9 @@ class SearchEngine:
                 self._counts[code] = self._doc_counts(doc)
         order = list(self._docs)
         words = FieldIndex(FIELD_WEIGHTS)
-        words.build([self._counts[c][0] for c in order])
+        words.build([self._counts[c].words for c in order])
         grams = FieldIndex(BIGRAM_FIELDS)
-        grams.build([self._counts[c][1] for c in order])
+        grams.build([self._counts[c].grams for c in order])
         position = {code: i for i, code in enumerate(order)}
         members = []
         for code in order:
@@ -114,13 +118,14 @@ class SearchEngine:
         official, vocabulary = self._vocabulary()
         char_counts: Counter[str] = Counter()
         for code in order:
-            counts = self._counts[code][0]
+            counts = self._counts[code].words
             for name in ("name", "keywords", "result"):
                 for term, n in counts[name].items():
                     for char in term:
                         char_counts[char] += n
         is_item = np.array([self._docs[c].kind == "item" for c in order], dtype=bool)
-        suggest_keys = [_suggest_keys(self._docs[c]) for c in order]
+        suggest_keys = [self._counts[c].suggest for c in order]
+        names = [(_core_name(self._docs[c].name), i) for i, c in enumerate(order)]
         with self._lock:
             self._order = order
             self._words = words
@@ -131,6 +136,7 @@ class SearchEngine:
             self._pinyin = PinyinVocabulary(sorted(vocabulary), char_counts)
             self._masked = _masked_index(official)
             self._suggest_keys = suggest_keys
+            self._names = [(name, i) for name, i in names if len(name) >= 3]
 
     def _vocabulary(self) -> tuple[frozenset[str], frozenset[str]]:
         """(official, all) terms a typo or a pinyin syllable sequence may be read as.
@@ -141,7 +147,7 @@ class SearchEngine:
         """
         official: set[str] = {term for rule in self.lexicon.rules for term, _ in rule.terms}
         for code in self._docs:
-            counts = self._counts[code][0]
+            counts = self._counts[code].words
             for name in ("name", "keywords", "result", "materials"):
                 official.update(counts[name])
             official.update(normalise(k) for k in self._docs[code].keywords)
@@ -197,6 +203,7 @@ class SearchEngine:
         text = "".join(pieces).strip()
         analysis.text = text
         corrected = self._correct(text, analysis)
+        analysis.corrected = corrected
         for term, weight in self.tokenizer.weighted(text).items():
             analysis.add(term, weight)
         for rule in self.lexicon.matching(text.replace(" ", "") + " " + corrected.replace(" ", "")):
@@ -311,12 +318,21 @@ class SearchEngine:
         for gram in bigrams(analysis.text):
             gram_terms[gram] = max(gram_terms.get(gram, 0.0), 1.0)
         scores += np.float32(t.bigram_weight) * self._grams.score(gram_terms.items())
+        # A life event lends part of its score to its items, and is worth part of its items' average: a query
+        # about a situation ("生孩子要办哪些手续") lifts the whole bundle and shows the bundle itself near the top.
+        base = scores.copy()
         for event, linked in self._members:
-            own = scores[event]
+            own = base[event]
             if own > 0 and linked.size:
                 scores[linked] += np.float32(t.life_event_share) * own
-        for event, _ in self._members:
-            scores[event] *= np.float32(t.life_event_factor)
+                scores[event] = np.float32(t.life_event_factor) * own + np.float32(t.life_event_members) * float(
+                    base[linked].mean()
+                )
+        # Someone who types (nearly) the official name of an item or a life event means that one.
+        compact = analysis.text.replace(" ", "") + " " + analysis.corrected.replace(" ", "")
+        for name, i in self._names:
+            if name in compact:
+                scores[i] *= np.float32(1.0 + t.name_bonus)
         return scores
 
     # -- type-ahead --------------------------------------------------------------------------------------------
@@ -344,10 +360,21 @@ class SearchEngine:
 
 @dataclass(frozen=True, slots=True)
 class _SuggestKeys:
+    """A document's type-ahead keys; each haystack is "\0"-separated so "\0" + prefix finds a prefix match."""
+
     name: str
-    keywords: tuple[str, ...]
-    spellings: tuple[str, ...]  # full pinyin of name and keywords
-    initials: tuple[str, ...]
+    keywords: str
+    spellings: str  # full pinyin of the name and of each keyword
+    initials: str  # their initials
+
+
+@dataclass(frozen=True, slots=True)
+class _DocumentData:
+    """What a document contributes to the index, kept so an edit re-analyses only that document."""
+
+    words: dict[str, Counter[str]]
+    grams: dict[str, Counter[str]]
+    suggest: _SuggestKeys
 
 
 def _suggest_keys(doc: SearchDocument) -> _SuggestKeys:
@@ -360,26 +387,37 @@ def _suggest_keys(doc: SearchDocument) -> _SuggestKeys:
         if syllables:
             spellings.append("".join(syllables))
             initials.append("".join(s[0] for s in syllables))
-    return _SuggestKeys(name=name, keywords=tuple(words), spellings=tuple(spellings), initials=tuple(initials))
+    return _SuggestKeys(
+        name=name,
+        keywords="".join("\0" + w for w in words),
+        spellings="".join("\0" + s for s in spellings),
+        initials="".join("\0" + s for s in initials),
+    )
 
 
 def _match_rank(key: str, keys: _SuggestKeys) -> int | None:
+    """0: the name starts with it; 1: a keyword or a pinyin spelling starts with it; 2: the name contains it;
+    3: a keyword or spelling contains it; ``None``: no match."""
     if keys.name.startswith(key):
         return 0
-    if any(k.startswith(key) for k in keys.keywords):
+    marked = "\0" + key
+    if marked in keys.keywords:
         return 1
     if key in keys.name:
         return 2
     if key.isascii():
-        if any(s.startswith(key) for s in keys.spellings):
+        if marked in keys.spellings or marked in keys.initials:
             return 1
-        if any(s.startswith(key) for s in keys.initials):
-            return 1
-        if any(key in s for s in keys.spellings) or any(key in s for s in keys.initials):
+        if key in keys.spellings or key in keys.initials:
             return 3
-    elif any(key in k for k in keys.keywords):
+    elif key in keys.keywords:
         return 3
     return None
+
+
+def _core_name(name: str) -> str:
+    """A name without its parenthesised qualifier: 食品经营许可证核发（新办） → 食品经营许可证核发."""
+    return re.sub(r"[（(][^）)]*[）)]", "", normalise(name)).replace(" ", "")
 
 
 def _spans(run: str, vocabulary: frozenset[str]) -> list[tuple[int, int]]:

@@ -71,14 +71,21 @@ class Tokenizer:
         self._cached = lru_cache(maxsize=65536)(self._tokens)
 
     def tokens(self, text: str) -> tuple[str, ...]:
-        """Index terms of raw text (normalised here), stop words removed."""
-        return self._cached(normalise(text))
+        """Index terms of raw text (normalised here), stop words removed.
+
+        Clauses are segmented one by one (the segmenter never joins across punctuation anyway), so the clauses
+        that many catalogue entries share are segmented once.
+        """
+        out: list[str] = []
+        for clause in normalise(text).split(" "):
+            out.extend(self._cached(clause))
+        return tuple(out)
 
     def weighted(self, text: str) -> dict[str, float]:
         """Query terms with weights: a word as segmented counts 1, a part of a longer word (search mode) ½."""
         normalised = normalise(text)
         whole = {t for t in self._jieba.cut(normalised, HMM=False) if t not in self.stopwords}
-        return {t: (1.0 if t in whole else 0.5) for t in self._cached(normalised)}
+        return {t: (1.0 if t in whole else 0.5) for t in self.tokens(normalised)}
 
     def word_spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each word of normalised text as the general dictionary segments it."""

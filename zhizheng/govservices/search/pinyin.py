@@ -8,6 +8,7 @@ that sounds like a known term but is not one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -36,6 +37,7 @@ _MAX_SYLLABLE = max(len(s) for s in SYLLABLES)
 MAX_TERM_SYLLABLES = 8
 
 
+@lru_cache(maxsize=131072)
 def syllables_of(text: str) -> tuple[str, ...]:
     """Toneless pinyin of a Han string, one syllable per character (empty if any character has no reading)."""
     out = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
