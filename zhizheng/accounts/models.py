@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from zhizheng.core.masking import mask_name
+from zhizheng.core.models import TimeStampedModel
 
 
 class User(AbstractUser):
-    """A person who signs in. ``kind`` says which face of the platform is theirs."""
+    """A person who signs in. ``kind`` says which face of the platform is theirs.
+
+    Citizens and agents carry their real name and 公民身份号码 (unique, validated by ``zhizheng.core.validators``);
+    agents also the 统一社会信用代码 of the legal person they act for. ``real_name_level`` only ever rises through
+    ``accounts.services.user_real_name_level_raise``. Staff roles live in ``orgs.Membership``.
+    """
 
     class Kind(models.TextChoices):
         CITIZEN = "citizen", _("Citizen")
@@ -29,7 +40,8 @@ class User(AbstractUser):
     real_name_level = models.PositiveSmallIntegerField(
         _("real-name level"), choices=RealNameLevel.choices, default=RealNameLevel.NONE
     )
-    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    real_name_verified_at = models.DateTimeField(_("real-name level granted at"), null=True, blank=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_index=True)
     enterprise_name = models.CharField(_("enterprise name"), max_length=128, blank=True)
 
     class Meta:
@@ -38,7 +50,11 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self) -> str:
-        return self.real_name or self.username
+        # Citizens' and agents' names are masked (张*): this string ends up in admin pages, logs and menus.
+        # Civil servants act in their official capacity and are named in full.
+        if not self.real_name:
+            return self.username
+        return self.real_name if self.kind == self.Kind.STAFF else mask_name(self.real_name)
 
 
 class UserSession(AbstractBaseSession):
@@ -63,3 +79,33 @@ class UserSession(AbstractBaseSession):
         from zhizheng.accounts.session_store import SessionStore
 
         return SessionStore
+
+
+class ApiToken(TimeStampedModel):
+    """A bearer token that lets a program act through the API with ``scopes``, on behalf of ``owner``.
+
+    The plain token (``zz_<prefix>_<secret>``) is shown once at creation; only its SHA-256 is stored. Lookup is by
+    ``prefix``; a token counts only while not revoked and not expired.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    owner = models.ForeignKey(User, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    secret_hash = models.CharField(_("SHA-256 of the token"), max_length=64)
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (zz_{self.prefix}_…)"
+
+    def is_usable(self, at: datetime | None = None) -> bool:
+        """True while the token is neither revoked nor expired."""
+        now = at or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "zhizheng.accounts.middleware.SessionClientMiddleware",
+    "zhizheng.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -195,6 +197,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # --- Zhizheng --------------------------------------------------------------------------------------------------
 ZHIZHENG_REQUIRE_SERVICES = env.bool("ZHIZHENG_REQUIRE_SERVICES", default=False)
 ZHIZHENG_SITE_URL = env.str("ZHIZHENG_SITE_URL", default="http://127.0.0.1:8000")
+# Staff must set up a TOTP authenticator before they can work (enrolled staff always pass a code at log-in).
+ZHIZHENG_STAFF_REQUIRE_TOTP = env.bool("ZHIZHENG_STAFF_REQUIRE_TOTP", default=False)
+OTP_TOTP_ISSUER = "Zhizheng"
+# Matches a new account's ID number and name against the population registry (real-name level L2); "" disables.
+ZHIZHENG_IDENTITY_VERIFIER = env.str(
+    "ZHIZHENG_IDENTITY_VERIFIER", default="zhizheng.registries.services.identity_verify"
+)
 # Division codes of this installation that extend the national GB/T 2260 table (code -> name); the default is the
 # fictional demo city 示范市. Identity numbers issued here carry these codes.
 ZHIZHENG_LOCAL_DIVISION_CODES: dict[str, str] = {

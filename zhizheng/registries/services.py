@@ -1,0 +1,197 @@
+"""State changes of the base registries: identity verification, logged disclosure, and bulk loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from zhizheng.accounts import services as accounts_services
+from zhizheng.accounts.models import User
+from zhizheng.core.actor import SYSTEM, Actor
+from zhizheng.core.divisions import division
+from zhizheng.core.errors import NotFound, ValidationFailed
+from zhizheng.core.validators import check_id_number, check_uscc
+from zhizheng.registries.choices import (
+    LegalPersonStatus,
+    LegalPersonType,
+    MaritalStatus,
+    Purpose,
+    ResidentStatus,
+    Sex,
+)
+from zhizheng.registries.models import LegalPerson, RegistryAccess, Resident
+from zhizheng.registries.permissions import Perm, policy
+from zhizheng.registries.selectors import ResidentView, living_resident_matches, resident_view
+
+
+class RecordInvalid(ValidationFailed):
+    code = "registries.record_invalid"
+    message = _("Registry record %(key)s is invalid: %(reason)s")
+
+
+# --- identity ----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def identity_verify(*, actor: Actor, user: User) -> bool:
+    """Grant real-name level L2 when the user's ID number and real name match a living resident exactly.
+
+    Returns whether they matched; a mismatch changes nothing (the person keeps their level). The population
+    registry vouches for the match, so the level is raised with the system's authority."""
+    policy.require(actor, Perm.VERIFY_IDENTITY, user)
+    if not user.id_number or not user.real_name:
+        return False
+    if not living_resident_matches(id_number=user.id_number, name=user.real_name):
+        return False
+    accounts_services.user_real_name_level_raise(actor=SYSTEM, user=user, level=User.RealNameLevel.L2)
+    return True
+
+
+@transaction.atomic
+def resident_disclose(*, actor: Actor, purpose: Purpose, id_number: str) -> ResidentView:
+    """The full, unmasked record of one resident, for a purpose that justifies it; the access is logged."""
+    resident = Resident.objects.filter(id_number=id_number.strip().upper()).first()
+    if resident is None or not policy.has(actor, Perm.READ):
+        raise NotFound()
+    policy.require(actor, Perm.DISCLOSE, purpose)
+    RegistryAccess.objects.create(actor_ref=actor.ref, purpose=purpose, subject_kind="resident", subject_id=resident.pk)
+    return resident_view(resident, masked=False)
+
+
+# --- bulk loading ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentRecord:
+    """A population-registry entry to load. Sex and birth date must agree with the ID number."""
+
+    id_number: str
+    name: str
+    sex: str
+    birth_on: dt.date
+    household_address: str
+    district_code: str
+    ethnicity: str = "汉族"
+    nationality: str = "中国"
+    marital_status: str = MaritalStatus.UNMARRIED
+    status: str = ResidentStatus.ALIVE
+
+
+@dataclass(frozen=True, slots=True)
+class LegalPersonRecord:
+    """A legal-person registry entry to load; the representative is named by their ID number."""
+
+    uscc: str
+    name: str
+    type: str
+    representative_id_number: str
+    registered_capital_fen: int
+    business_scope: str
+    address: str
+    district_code: str
+    established_on: dt.date
+    status: str = LegalPersonStatus.ACTIVE
+
+
+def _invalid(key: str, reason: Any) -> RecordInvalid:
+    return RecordInvalid(params={"key": key, "reason": str(reason)})
+
+
+def _check_resident(record: ResidentRecord) -> None:
+    result = check_id_number(record.id_number)
+    if not result.valid:
+        raise _invalid(record.id_number, result.message_en)
+    if result.birth_date != record.birth_on:
+        raise _invalid(record.id_number, "birth date differs from the ID number")
+    expected_sex = Sex.MALE if result.sex == "male" else Sex.FEMALE
+    if record.sex != expected_sex:
+        raise _invalid(record.id_number, "sex differs from the ID number")
+    if division(record.district_code) is None:
+        raise _invalid(record.id_number, f"unknown district {record.district_code}")
+    if not record.name.strip():
+        raise _invalid(record.id_number, "name is empty")
+    if record.marital_status not in MaritalStatus.values or record.status not in ResidentStatus.values:
+        raise _invalid(record.id_number, "unknown marital status or status")
+
+
+@transaction.atomic
+def residents_import(*, actor: Actor, records: Iterable[ResidentRecord]) -> int:
+    """Add residents not yet in the registry (by ID number); returns how many were added. Every record is
+    checked first, so one bad record leaves the registry untouched. Existing residents are not changed."""
+    policy.require(actor, Perm.LOAD)
+    wanted: dict[str, ResidentRecord] = {}
+    for record in records:
+        _check_resident(record)
+        wanted.setdefault(record.id_number, record)
+    existing = set(Resident.objects.filter(id_number__in=list(wanted)).values_list("id_number", flat=True))
+    new = [
+        Resident(
+            id_number=r.id_number,
+            name=r.name.strip(),
+            sex=r.sex,
+            birth_on=r.birth_on,
+            nationality=r.nationality,
+            ethnicity=r.ethnicity,
+            household_address=r.household_address,
+            district_code=r.district_code,
+            marital_status=r.marital_status,
+            status=r.status,
+        )
+        for key, r in wanted.items()
+        if key not in existing
+    ]
+    Resident.objects.bulk_create(new, batch_size=500)
+    return len(new)
+
+
+@transaction.atomic
+def legal_persons_import(*, actor: Actor, records: Iterable[LegalPersonRecord]) -> int:
+    """Add legal persons not yet in the registry (by USCC); their representatives must be residents. Returns how
+    many were added; one bad record leaves the registry untouched."""
+    policy.require(actor, Perm.LOAD)
+    wanted: dict[str, LegalPersonRecord] = {}
+    for record in records:
+        result = check_uscc(record.uscc)
+        if not result.valid:
+            raise _invalid(record.uscc, result.message_en)
+        if record.type not in LegalPersonType.values or record.status not in LegalPersonStatus.values:
+            raise _invalid(record.uscc, "unknown type or status")
+        if record.registered_capital_fen < 0:
+            raise _invalid(record.uscc, "registered capital is negative")
+        if division(record.district_code) is None:
+            raise _invalid(record.uscc, f"unknown district {record.district_code}")
+        wanted.setdefault(result.value, record)
+    representatives = dict(
+        Resident.objects.filter(id_number__in={r.representative_id_number for r in wanted.values()}).values_list(
+            "id_number", "pk"
+        )
+    )
+    existing = set(LegalPerson.objects.filter(uscc__in=list(wanted)).values_list("uscc", flat=True))
+    new: list[LegalPerson] = []
+    for uscc, record in wanted.items():
+        if uscc in existing:
+            continue
+        representative_id = representatives.get(record.representative_id_number)
+        if representative_id is None:
+            raise _invalid(uscc, "the legal representative is not in the population registry")
+        new.append(
+            LegalPerson(
+                uscc=uscc,
+                name=record.name,
+                type=record.type,
+                legal_representative_id=representative_id,
+                registered_capital_fen=record.registered_capital_fen,
+                business_scope=record.business_scope,
+                address=record.address,
+                district_code=record.district_code,
+                established_on=record.established_on,
+                status=record.status,
+            )
+        )
+    LegalPerson.objects.bulk_create(new, batch_size=500)
+    return len(new)
