@@ -226,3 +226,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Transparency ledger (docs/ledger.md) ----------------------------------------------------------------------
+# The checkpoint origin line and the signing key's name (they should be equal, per c2sp.org/tlog-checkpoint).
+LEDGER_ORIGIN = env.str("LEDGER_ORIGIN", default="zhizheng.example/ledger")
+LEDGER_KEY_NAME = env.str("LEDGER_KEY_NAME", default="") or LEDGER_ORIGIN
+# The signing key, outside the database: the environment (PRIVATE+KEY+… string) or a 0600 file from `ledger_keygen`.
+LEDGER_SIGNING_KEY = env.str("LEDGER_SIGNING_KEY", default="")
+LEDGER_SIGNING_KEY_FILE = env.str("LEDGER_SIGNING_KEY_FILE", default=str(VAR_DIR / "ledger" / "signing.key"))
+# Verifier keys of rotated-out signing keys stay published: the file `ledger_keygen --rotate` appends to, and a list.
+LEDGER_RETIRED_KEYS_FILE = env.str("LEDGER_RETIRED_KEYS_FILE", default=str(VAR_DIR / "ledger" / "retired.vkeys"))
+LEDGER_OLD_VERIFIER_KEYS: list[str] = env.list("LEDGER_OLD_VERIFIER_KEYS", default=[])
+# Seconds between checkpoint signings (only when the tree has grown).
+LEDGER_CHECKPOINT_INTERVAL = env.int("LEDGER_CHECKPOINT_INTERVAL", default=60)
+# Payload keys always hashed in the public leaf, whatever the caller declares.
+LEDGER_PERSONAL_FIELDS: list[str] = [
+    "name", "real_name", "full_name", "applicant_name", "contact_name", "id_number", "id_card", "passport_number",
+    "phone", "mobile", "telephone", "contact_phone", "email", "address", "home_address", "birth_date",
+    "date_of_birth", "bank_account", "license_plate", "username",
+]  # fmt: skip
+CELERY_BEAT_SCHEDULE["ledger-checkpoint-sign"] = {
+    "task": "zhizheng.ledger.tasks.checkpoint_sign",
+    "schedule": float(LEDGER_CHECKPOINT_INTERVAL),
+}
