@@ -21,8 +21,12 @@ from .documents import SearchDocument
 from .errors import MAX_SUGGEST_LIMIT, check_limit, check_query
 from .index import BIGRAM_FIELDS, FIELD_WEIGHTS, FieldIndex, Tokenizer, bigrams
 from .lexicon import Lexicon
-from .pinyin import PinyinVocabulary, segment, syllables_of
+from .pinyin import PinyinVocabulary, fuzzy, segment, syllables_of
 from .text import is_han, is_latin, normalise, runs
+
+# Steps later in the life of a licence or a registration than obtaining it. An item named for one of them is what
+# someone wants only if the query says so.
+LATER_STEPS = ("注销", "变更")
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,9 @@ class Tuning:
     """The engine's few numeric choices, in one place (docs/search.md explains how they were chosen)."""
 
     expansion_weight: float = 0.8  # a lexicon term, relative to a typed term
+    expansion_floor: float = 0.6  # lexicon terms' worth for a document that matches no typed word
+    unasked_step: float = 0.85  # an item for a later step (注销, 变更) nobody asked about scores 15 % less
+    fuzzy_weight: float = 0.6  # a term that sounds alike with a dialect merger (护造 → 护照: z/zh)
     homophone_weight: float = 0.8  # a term found by sound (营业执找 → 营业执照)
     edit_weight: float = 0.5  # a term one character away (居往证 → 居住证)
     pinyin_alternative_weight: float = 0.7  # the second reading of a pinyin syllable sequence
@@ -66,13 +73,18 @@ class QueryAnalysis:
     query: str
     text: str
     corrected: str = ""
-    terms: dict[str, float] = field(default_factory=dict)
+    terms: dict[str, float] = field(default_factory=dict)  # what the person typed (read, corrected)
+    expanded: dict[str, float] = field(default_factory=dict)  # what the lexicon added
     corrections: list[tuple[str, str]] = field(default_factory=list)
     expansions: list[str] = field(default_factory=list)
 
     def add(self, term: str, weight: float) -> None:
         if weight > self.terms.get(term, 0.0):
             self.terms[term] = weight
+
+    def expand(self, term: str, weight: float) -> None:
+        if weight > self.expanded.get(term, 0.0):
+            self.expanded[term] = weight
 
 
 class SearchEngine:
@@ -126,6 +138,7 @@ class SearchEngine:
         is_item = np.array([self._docs[c].kind == "item" for c in order], dtype=bool)
         suggest_keys = [self._counts[c].suggest for c in order]
         names = [(_core_name(self._docs[c].name), i) for i, c in enumerate(order)]
+        steps = {step: np.array([i for name, i in names if step in name], dtype=np.int32) for step in LATER_STEPS}
         with self._lock:
             self._order = order
             self._words = words
@@ -137,6 +150,7 @@ class SearchEngine:
             self._masked = _masked_index(official)
             self._suggest_keys = suggest_keys
             self._names = [(name, i) for name, i in names if len(name) >= 3]
+            self._steps = steps
 
     def _vocabulary(self) -> tuple[frozenset[str], frozenset[str]]:
         """(official, all) terms a typo or a pinyin syllable sequence may be read as.
@@ -218,7 +232,7 @@ class SearchEngine:
             if tokens:
                 share = t.expansion_weight / math.sqrt(sum(tokens.values()))
                 for token, token_weight in tokens.items():
-                    analysis.add(token, share * token_weight)
+                    analysis.expand(token, share * token_weight)
         return analysis
 
     def _pinyin_alternatives(self, syllables: list[str], read: list[str]) -> list[str]:
@@ -250,10 +264,18 @@ class SearchEngine:
                         continue
                     outside = [(a, b) for a, b in words if not (start <= a and b <= end)]
                     if readings:
-                        for term in self._pinyin.by_syllables.get(readings[start:end], ()):
+                        key = readings[start:end]
+                        alike = self._pinyin.by_syllables.get(key, [])
+                        weight, merged = t.homophone_weight, False
+                        if not alike:
+                            alike = self._pinyin.by_fuzzy.get(fuzzy(key), [])
+                            weight, merged = t.fuzzy_weight, True
+                        for term in alike:
                             changed = [start + i for i, (x, y) in enumerate(zip(window, term, strict=True)) if x != y]
+                            if merged and len(changed) == size:
+                                continue  # an accent merger changes a sound, not every character of a word
                             if changed and not _touches(changed, known) and not _touches(changed, outside):
-                                self._add_correction(analysis, window, term, t.homophone_weight)
+                                self._add_correction(analysis, window, term, weight)
                                 out = out.replace(window, term)
                     if size >= 3 and not _overlaps(start, end, known) and not _overlaps(start, end, words):
                         for position in range(size):
@@ -307,17 +329,33 @@ class SearchEngine:
             )
         return hits
 
+    def _channels(self, terms: Mapping[str, float], text: str) -> np.ndarray:
+        """Word BM25F plus the weighted bigram channel for weighted terms (and the raw text's bigrams)."""
+        scores = self._words.score(terms.items())
+        grams: dict[str, float] = {}
+        for term, weight in terms.items():
+            for gram in bigrams(term):
+                grams[gram] = max(grams.get(gram, 0.0), weight)
+        for gram in bigrams(text):
+            grams[gram] = max(grams.get(gram, 0.0), 1.0)
+        scores += np.float32(self.tuning.bigram_weight) * self._grams.score(grams.items())
+        return scores
+
     def _score(self, analysis: QueryAnalysis) -> np.ndarray:
         t = self.tuning
-        terms = list(analysis.terms.items())
-        scores = self._words.score(terms)
-        gram_terms: dict[str, float] = {}
-        for term, weight in terms:
-            for gram in bigrams(term):
-                gram_terms[gram] = max(gram_terms.get(gram, 0.0), weight)
-        for gram in bigrams(analysis.text):
-            gram_terms[gram] = max(gram_terms.get(gram, 0.0), 1.0)
-        scores += np.float32(t.bigram_weight) * self._grams.score(gram_terms.items())
+        typed = self._channels(analysis.terms, analysis.text)
+        extra = {term: w - analysis.terms.get(term, 0.0) for term, w in analysis.expanded.items()}
+        expanded = self._channels({term: w for term, w in extra.items() if w > 0}, "")
+        # What the person typed is the surest evidence: lexicon terms count in full for the documents that
+        # match the typed words best, and down to ``expansion_floor`` for documents that match none of them.
+        best = float(typed.max()) if typed.size else 0.0
+        if best > 0:
+            trust = np.float32(t.expansion_floor) + np.float32(1.0 - t.expansion_floor) * np.minimum(
+                typed / np.float32(best), np.float32(1.0)
+            )
+            scores = typed + expanded * trust
+        else:
+            scores = typed + expanded
         # A life event lends part of its score to its items, and is worth part of its items' average: a query
         # about a situation ("生孩子要办哪些手续") lifts the whole bundle and shows the bundle itself near the top.
         base = scores.copy()
@@ -328,6 +366,12 @@ class SearchEngine:
                 scores[event] = np.float32(t.life_event_factor) * own + np.float32(t.life_event_members) * float(
                     base[linked].mean()
                 )
+        # "残疾证" means getting one, not cancelling it: items for a later step in an item's life lose a little
+        # unless the query speaks of that step (the lexicon maps 关门, 去世, 改名… onto these words).
+        asked = " ".join([*analysis.terms, *analysis.expanded])
+        for step, indices in self._steps.items():
+            if step not in asked and indices.size:
+                scores[indices] *= np.float32(t.unasked_step)
         # Someone who types (nearly) the official name of an item or a life event means that one.
         compact = analysis.text.replace(" ", "") + " " + analysis.corrected.replace(" ", "")
         for name, i in self._names:

@@ -74,17 +74,38 @@ def _segment_chunk(chunk: str) -> list[str] | None:
     return best[n]
 
 
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("f", "h"))
+
+
+def fuzzy(syllables: tuple[str, ...]) -> tuple[str, ...]:
+    """Syllables with the mergers of many southern accents and typists folded: zh/z, ch/c, sh/s, n/l and f/h
+    initials and -ng/-n finals (护照 hu zhao and 护造 hu zao share a key)."""
+    out = []
+    for syllable in syllables:
+        for long, short in _FUZZY_INITIALS:
+            if syllable.startswith(long):
+                syllable = short + syllable[len(long) :]
+                break
+        if syllable.endswith("ng") and len(syllable) > 2:
+            syllable = syllable[:-1]
+        out.append(syllable)
+    return tuple(out)
+
+
 class PinyinVocabulary:
     """The index vocabulary keyed by toneless pinyin, for pinyin queries and homophone corrections."""
 
     def __init__(self, terms: Iterable[str], char_counts: Mapping[str, int]) -> None:
         self.by_syllables: dict[tuple[str, ...], list[str]] = {}
+        self.by_fuzzy: dict[tuple[str, ...], list[str]] = {}
         for term in terms:
             if len(term) > MAX_TERM_SYLLABLES:
                 continue
             key = syllables_of(term)
             if key:
                 self.by_syllables.setdefault(key, []).append(term)
+                if len(key) >= 2:
+                    self.by_fuzzy.setdefault(fuzzy(key), []).append(term)
         # The most frequent character for each syllable: the reading of a lone syllable that matched no term.
         self.char_for: dict[str, str] = {}
         best_count: dict[str, int] = {}

@@ -53,7 +53,7 @@ def test_typo_in_business_licence_is_read_as_business_licence(engine: SearchEngi
     analysis = engine.analyse("营业执找丢了")
     assert ("营业执找", "营业执照") in analysis.corrections
     assert analysis.terms["营业执照"] > 0
-    assert "补领" in analysis.terms
+    assert "补领" in analysis.expanded
     top3 = engine.search("营业执找丢了", 3)
     catalogue = {item["code"]: item for item in catalogue_items()}
     assert all("营业执照" in catalogue[h.code]["keywords"] for h in top3)

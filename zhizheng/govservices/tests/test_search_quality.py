@@ -40,7 +40,9 @@ def test_each_half_of_the_dev_queries_stays_above_the_floor(engine: SearchEngine
     assert scores.mrr_at_10 >= 0.85, scores.misses
 
 
-@pytest.mark.parametrize("name", ["service_queries_own.jsonl", "service_queries_fresh.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["service_queries_own.jsonl", "service_queries_fresh.jsonl", "service_queries_blind.jsonl"]
+)
 def test_project_query_sets_stay_above_the_floor(engine: SearchEngine, name: str) -> None:
     scores = evaluate(read_queries(DATA / name), _rank(engine))
     assert scores.count >= 40
