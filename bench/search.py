@@ -108,7 +108,8 @@ def main() -> None:
         "dev half B": [r for r in dev if half_of(r["q"]) == "B"],
         "own (written before tuning)": read_queries(QUERIES / "service_queries_own.jsonl"),
         "fresh (written later)": read_queries(QUERIES / "service_queries_fresh.jsonl"),
-        "blind (written last)": read_queries(QUERIES / "service_queries_blind.jsonl"),
+        "blind (third set)": read_queries(QUERIES / "service_queries_blind.jsonl"),
+        "blind2 (fourth set)": read_queries(QUERIES / "service_queries_blind2.jsonl"),
     }
     print("quality (items only):")
     for name, rows in sets.items():

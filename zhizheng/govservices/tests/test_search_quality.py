@@ -41,7 +41,13 @@ def test_each_half_of_the_dev_queries_stays_above_the_floor(engine: SearchEngine
 
 
 @pytest.mark.parametrize(
-    "name", ["service_queries_own.jsonl", "service_queries_fresh.jsonl", "service_queries_blind.jsonl"]
+    "name",
+    [
+        "service_queries_own.jsonl",
+        "service_queries_fresh.jsonl",
+        "service_queries_blind.jsonl",
+        "service_queries_blind2.jsonl",
+    ],
 )
 def test_project_query_sets_stay_above_the_floor(engine: SearchEngine, name: str) -> None:
     scores = evaluate(read_queries(DATA / name), _rank(engine))
