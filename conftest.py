@@ -35,3 +35,14 @@ def _fresh_working_day_calendar():
     invalidate_calendar_cache()
     yield
     invalidate_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request leaves its language active in the test thread (LocaleMiddleware never resets it): every test
+    starts, and ends, in the default language so that one test's English cannot leak into the next."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -35,7 +35,7 @@ def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     field_errors: dict[str, list[Any]] = {}
     for item in exc.errors:
-        field_errors.setdefault(_field_name(item.get("loc", ())), []).append(item.get("msg", "invalid"))
+        field_errors.setdefault(_field_name(item.get("loc", ())), []).append(web_errors.field_message(item))
     return problem_response(request, errors.ValidationFailed(field_errors=field_errors))
 
 
@@ -104,11 +104,9 @@ api = install_problem_handlers(
 
 
 def _mount_routers() -> None:
-    from zhizheng.accounts.api import router as accounts_router
     from zhizheng.web.api import router as web_router
 
     api.add_router("/", web_router)
-    api.add_router("/", accounts_router)
 
 
 _mount_routers()

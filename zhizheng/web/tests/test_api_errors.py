@@ -80,9 +80,8 @@ def test_validation_errors_list_every_field(client: Client) -> None:
     assert response.status_code == 422
     body = problem(response)
     assert body["code"] == "core.validation_failed"
-    assert sorted(body["errors"]) == ["name", "quantity"]
-    assert body["errors_en"]["quantity"] == ["Input should be greater than or equal to 1"]
-    assert body["errors_en"]["name"] == ["String should have at most 10 characters"]
+    assert body["errors"] == {"name": ["最多 10 个字符。"], "quantity": ["不能小于 1。"]}
+    assert body["errors_en"] == {"name": ["Use at most 10 characters."], "quantity": ["Must be at least 1."]}
 
 
 @probe_urls
@@ -91,7 +90,22 @@ def test_missing_fields_are_named(client: Client) -> None:
 
     body = problem(response)
     assert response.status_code == 422
-    assert body["errors_en"] == {"name": ["Field required"], "quantity": ["Field required"]}
+    assert body["errors"] == {"name": ["此字段为必填项。"], "quantity": ["此字段为必填项。"]}
+    assert body["errors_en"] == {"name": ["This field is required."], "quantity": ["This field is required."]}
+
+
+@probe_urls
+def test_wrong_types_are_explained_in_the_requested_language(client: Client) -> None:
+    response = client.post(
+        "/api/v1/probe/open-items",
+        data={"name": ["not", "text"], "quantity": "many"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = problem(response)
+    assert body["errors"] == {"name": ["Must be text."], "quantity": ["Must be a whole number."]}
+    assert body["detail"] == body["detail_en"]
 
 
 @probe_urls
