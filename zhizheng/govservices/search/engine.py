@@ -27,6 +27,7 @@ from .text import is_han, is_latin, normalise, runs
 # Steps later in the life of a licence or a registration than obtaining it. An item named for one of them is what
 # someone wants only if the query says so.
 LATER_STEPS = ("注销", "变更")
+_NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,8 @@ class SearchEngine:
         suggest_keys = [self._counts[c].suggest for c in order]
         names = [(_core_name(self._docs[c].name), i) for i, c in enumerate(order)]
         steps = {step: np.array([i for name, i in names if step in name], dtype=np.int32) for step in LATER_STEPS}
+        pinyin = PinyinVocabulary(sorted(vocabulary), char_counts)
+        masked = _masked_index(official)
         with self._lock:
             self._order = order
             self._words = words
@@ -146,8 +149,8 @@ class SearchEngine:
             self._members = members
             self._is_item = is_item
             self._vocabulary_set = vocabulary
-            self._pinyin = PinyinVocabulary(sorted(vocabulary), char_counts)
-            self._masked = _masked_index(official)
+            self._pinyin = pinyin
+            self._masked = masked
             self._suggest_keys = suggest_keys
             self._names = [(name, i) for name, i in names if len(name) >= 3]
             self._steps = steps
@@ -426,7 +429,7 @@ def _suggest_keys(doc: SearchDocument) -> _SuggestKeys:
     words = [normalise(k).replace(" ", "") for k in doc.keywords]
     spellings, initials = [], []
     for word in [name, *words]:
-        han = "".join(ch for ch in word if is_han(ch))
+        han = _NOT_HAN.sub("", word)
         syllables = syllables_of(han) if han else ()
         if syllables:
             spellings.append("".join(syllables))
@@ -486,7 +489,7 @@ def _masked_index(vocabulary: Iterable[str]) -> dict[str, list[str]]:
     """``term`` with one character replaced by ``?`` → terms, for terms of three to six characters."""
     masked: dict[str, list[str]] = {}
     for term in vocabulary:
-        if 3 <= len(term) <= 6 and is_han(term) and all(is_han(ch) for ch in term):
+        if 3 <= len(term) <= 6 and not _NOT_HAN.search(term):
             for position in range(len(term)):
                 masked.setdefault(term[:position] + "?" + term[position + 1 :], []).append(term)
     return masked

@@ -11,7 +11,6 @@ matches when the word segmenter splits a query differently from the catalogue or
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -133,27 +132,41 @@ class FieldIndex:
         for name in self.fields:
             total = sum(sum(doc[name].values()) for doc in per_doc)
             avg[name] = max(total / max(self.size, 1), 1.0)
-        combined: dict[str, list[tuple[int, float]]] = {}
+        term_ids: dict[str, int] = {}
+        tids: list[int] = []
+        dids: list[int] = []
+        tfs: list[float] = []
         for i, doc in enumerate(per_doc):
             pseudo: dict[str, float] = {}
             for name, (weight, b) in self.fields.items():
                 counts = doc[name]
                 if not counts:
                     continue
-                norm = 1.0 - b + b * sum(counts.values()) / avg[name]
+                scale = weight / (1.0 - b + b * sum(counts.values()) / avg[name])
                 for term, count in counts.items():
-                    pseudo[term] = pseudo.get(term, 0.0) + weight * count / norm
+                    pseudo[term] = pseudo.get(term, 0.0) + scale * count
             for term, pseudo_tf in pseudo.items():
-                combined.setdefault(term, []).append((i, pseudo_tf))
+                tids.append(term_ids.setdefault(term, len(term_ids)))
+                dids.append(i)
+                tfs.append(pseudo_tf)
         self.postings = {}
-        n = self.size
-        for term, entries in combined.items():
-            df = len(entries)
-            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-            docs = np.fromiter((d for d, _ in entries), dtype=np.int32, count=df)
-            tfs = np.fromiter((t for _, t in entries), dtype=np.float32, count=df)
-            weights = (idf * tfs * (K1 + 1.0) / (K1 + tfs)).astype(np.float32)
-            self.postings[term] = _Postings(docs=docs, weights=weights)
+        if not tids:
+            return
+        # Saturate and weight every (term, document) pair at once, then cut the arrays into posting lists.
+        term_of = np.array(tids, dtype=np.int32)
+        tf = np.array(tfs, dtype=np.float64)
+        df = np.bincount(term_of, minlength=len(term_ids)).astype(np.float64)
+        n = float(self.size)
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        weights = (idf[term_of] * tf * (K1 + 1.0) / (K1 + tf)).astype(np.float32)
+        order = np.argsort(term_of, kind="stable")
+        docs = np.array(dids, dtype=np.int32)[order]
+        weights = weights[order]
+        bounds = np.cumsum(df.astype(np.int64))[:-1]
+        for term, doc_part, weight_part in zip(
+            term_ids, np.split(docs, bounds), np.split(weights, bounds), strict=True
+        ):
+            self.postings[term] = _Postings(docs=doc_part, weights=weight_part)
 
     def score(self, terms: Iterable[tuple[str, float]]) -> npt.NDArray[np.float32]:
         scores = np.zeros(self.size, dtype=np.float32)
