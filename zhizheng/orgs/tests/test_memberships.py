@@ -104,3 +104,20 @@ def test_membership_list_is_scoped_to_the_actor() -> None:
     assert [m.user_id for m in selectors.membership_list(actor=me)] == [user.pk]
     assert len(selectors.membership_list(actor=SYSTEM)) == 2
     assert selectors.staff_user_ids(department_code="SCJGJ", role="caseworker") == sorted([user.pk, other.pk])
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["admin:orgs_division_changelist", "admin:orgs_department_changelist", "admin:orgs_membership_changelist"],
+)
+def test_admin_pages_list_organisation_data(client, page: str) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    user = account_factories.staff(real_name="李娜")
+    factories.membership(user=user, department=factories.department(code="SCJGJ", name="示范市市场监督管理局"))
+    client.force_login(account_factories.staff(username="root", is_superuser=True, is_staff=True))
+
+    response = client.get(reverse(page))
+
+    assert response.status_code == 200
+    assert ("990100" if "division" in page else "SCJGJ") in response.content.decode()

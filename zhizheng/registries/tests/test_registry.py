@@ -182,3 +182,22 @@ def test_only_the_system_loads_records() -> None:
         services.residents_import(actor=CASEWORKER, records=[_record()])
 
     assert Resident.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "page", ["admin:registries_resident_changelist", "admin:registries_legalperson_changelist"], ids=["resident", "lp"]
+)
+def test_admin_lists_show_personal_data_masked(client, page: str) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from zhizheng.accounts.tests import factories as account_factories
+
+    person = factories.resident(name="陈小静")
+    factories.legal_person(representative=person)
+    client.force_login(account_factories.staff(is_superuser=True, is_staff=True))
+
+    html = client.get(reverse(page)).content.decode()
+
+    assert person.id_number not in html
+    assert "陈小静" not in html
+    assert "陈**" in html
