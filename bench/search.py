@@ -119,6 +119,7 @@ def main() -> None:
         "fresh (written later)": read_queries(QUERIES / "service_queries_fresh.jsonl"),
         "blind (third set)": read_queries(QUERIES / "service_queries_blind.jsonl"),
         "blind2 (fourth set)": read_queries(QUERIES / "service_queries_blind2.jsonl"),
+        "blind3 (fifth set)": read_queries(QUERIES / "service_queries_blind3.jsonl"),
     }
     print("quality (items only):")
     for name, rows in sets.items():
