@@ -26,7 +26,9 @@ def filesystem_queue_folders_create(sender: Celery, **kwargs: Any) -> list[Path]
         return []
     options = sender.conf.broker_transport_options or {}
     folders = [
-        Path(options[key]) for key in ("data_folder_in", "data_folder_out", "processed_folder") if options.get(key)
+        Path(options[key])
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
+        if options.get(key)
     ]
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)

@@ -80,6 +80,7 @@ PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 _username_validator = UnicodeUsernameValidator()
 MSG_PHONE = _("Enter an 11-digit mainland mobile number starting with 1, e.g. 13800138000.")
 MSG_USERNAME_TAKEN = _("This user name is taken. Choose another one.")
+MSG_PHONE_TAKEN = _("An account already logs in with this mobile number. Choose a user name, or log in.")
 MSG_ID_TAKEN = _("An account with this citizen identity number already exists.")
 MSG_USERNAME = _("A user name may contain letters, digits and @ . + - _ only (at most 150 characters).")
 MSG_REAL_NAME = _("Enter your name as written on your identity card (2 to 32 characters).")
@@ -135,7 +136,10 @@ def _sign_up_errors(data: SignUp, *, agent: bool) -> tuple[dict[str, list[str | 
         errors.setdefault("username", []).append(MSG_USERNAME)
     else:
         if User.objects.filter(username__iexact=username).exists():
-            errors.setdefault("username" if data.username else "phone", []).append(MSG_USERNAME_TAKEN)
+            if data.username:
+                errors.setdefault("username", []).append(MSG_USERNAME_TAKEN)
+            else:
+                errors.setdefault("phone", []).append(MSG_PHONE_TAKEN)
     clean["username"] = username
 
     candidate = User(username=username, real_name=real_name, phone=phone)

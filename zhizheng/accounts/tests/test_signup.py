@@ -233,3 +233,13 @@ def test_sign_up_choice_page_links_both_forms(client: Client) -> None:
 
     assert reverse("accounts:signup_citizen") in page
     assert reverse("accounts:signup_agent") in page
+
+
+def test_phone_already_used_as_a_user_name_asks_for_a_user_name(client: Client) -> None:
+    factories.citizen(username="13912345678")
+
+    response = client.post(reverse("accounts:signup_citizen"), _citizen_form())
+
+    english = response.context["form"].errors["phone"][0].split("\n")[1]
+    assert english == "An account already logs in with this mobile number. Choose a user name, or log in."
+    assert User.objects.count() == 1

@@ -46,4 +46,14 @@ def boom(request: HttpRequest) -> None:
     raise RuntimeError("a bug with a secret inside: s3cr3t")
 
 
-urlpatterns: list[URLPattern | URLResolver] = [path("api/v1/probe/", probe.urls), *site_patterns]
+def plain_view_that_fails(request: HttpRequest) -> None:
+    """A Django view (not ninja) with a bug: the page answer is the friendly 500 page, the API answer a problem."""
+    raise RuntimeError("a bug with a secret inside: s3cr3t")
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/v1/probe/", probe.urls),
+    path("api/v1/plain-boom/", plain_view_that_fails),
+    path("plain-boom/", plain_view_that_fails),
+    *site_patterns,
+]

@@ -174,3 +174,28 @@ def test_session_post_with_csrf_token_passes(citizen: User) -> None:
 
     assert response.status_code == 200
     assert response.json() == {"name": "a", "quantity": 2}
+
+
+@probe_urls
+def test_a_crash_outside_ninja_under_the_api_is_still_a_problem() -> None:
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/api/v1/plain-boom/")
+
+    assert response.status_code == 500
+    assert problem(response)["code"] == "core.internal_error"
+    assert "s3cr3t" not in response.content.decode()
+
+
+@probe_urls
+def test_a_crash_on_a_page_shows_the_bilingual_500_page() -> None:
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/plain-boom/")
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert '<html lang="zh-Hans">' in page
+    assert page.index("出错了") < page.index("Something went wrong")
+    assert "s3cr3t" not in page
+    assert "Traceback" not in page
