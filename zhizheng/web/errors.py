@@ -115,4 +115,5 @@ def field_message(item: Mapping[str, Any]) -> str | Promise:
         return template
     if not needed <= context.keys():
         return str(item.get("msg", "invalid"))
-    return format_lazy(template, **{name: context[name] for name in needed})
+    lazy_template: Any = template  # a lazy translation; format_lazy formats it in the language active at render
+    return format_lazy(lazy_template, **{name: context[name] for name in needed})
