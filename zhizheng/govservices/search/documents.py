@@ -34,6 +34,7 @@ class SearchDocument:
     result: str = ""
     conditions: str = ""
     themes: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ()  # 自然人 (people), 法人 (organisations and businesses), or both
     members: tuple[str, ...] = field(default=())  # item codes of a life event
 
     def fields(self) -> dict[str, str]:
@@ -75,6 +76,7 @@ def item_document(
         result=str(_get(result, "name") or ""),
         conditions=str(_get(item, "conditions") or ""),
         themes=tuple(str(t) for t in _get(item, "themes") or ()),
+        audience=tuple(str(a) for a in _get(item, "audience") or ()),
     )
 
 
@@ -85,6 +87,7 @@ def life_event_document(event: Mapping[str, Any] | object) -> SearchDocument:
         kind="life_event",
         name=str(_get(event, "name")),
         description=str(_get(event, "description") or ""),
+        audience=tuple(str(a) for a in _get(event, "audience") or ()),
         members=tuple(str(c) for c in _get(event, "items") or ()),
     )
 

@@ -37,6 +37,7 @@ class Tuning:
     expansion_weight: float = 0.8  # a lexicon term, relative to a typed term
     expansion_floor: float = 0.6  # lexicon terms' worth for a document that matches no typed word
     unasked_step: float = 0.85  # an item for a later step (注销, 变更) nobody asked about scores 15 % less
+    audience_mismatch: float = 0.9  # an item for organisations when a person asks (or the reverse) scores less
     fuzzy_weight: float = 0.6  # a term that sounds alike with a dialect merger (护造 → 护照: z/zh)
     homophone_weight: float = 0.8  # a term found by sound (营业执找 → 营业执照)
     edit_weight: float = 0.5  # a term one character away (居往证 → 居住证)
@@ -142,7 +143,16 @@ class SearchEngine:
         steps = {step: np.array([i for name, i in names if step in name], dtype=np.int32) for step in LATER_STEPS}
         pinyin = PinyinVocabulary(sorted(vocabulary), char_counts)
         masked = _masked_index(official)
+        audiences = {a for c in order for a in self._docs[c].audience}
+        audience_mismatch = {
+            asker: np.array(
+                [i for i, c in enumerate(order) if self._docs[c].audience and asker not in self._docs[c].audience],
+                dtype=np.int32,
+            )
+            for asker in audiences
+        }
         with self._lock:
+            self._audience_mismatch = audience_mismatch
             self._order = order
             self._words = words
             self._grams = grams
@@ -375,6 +385,13 @@ class SearchEngine:
         for step, indices in self._steps.items():
             if step not in asked and indices.size:
                 scores[indices] *= np.float32(t.unasked_step)
+        # A business asking ("开…店", "公司", "员工") rarely wants a service for private persons, and a family
+        # ("孩子", "老人", "我家") rarely wants one for organisations.
+        asker = self.lexicon.audience(analysis.text.replace(" ", ""))
+        if asker is not None:
+            mismatched = self._audience_mismatch.get(asker)
+            if mismatched is not None and mismatched.size:
+                scores[mismatched] *= np.float32(t.audience_mismatch)
         # Someone who types (nearly) the official name of an item or a life event means that one.
         compact = analysis.text.replace(" ", "") + " " + analysis.corrected.replace(" ", "")
         for name, i in self._names:

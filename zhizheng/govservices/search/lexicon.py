@@ -57,6 +57,14 @@ class LexiconError(ValueError):
 class Lexicon:
     rules: tuple[Rule, ...]
     stopwords: frozenset[str]
+    audience_cues: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (audience, phrases), strongest first
+
+    def audience(self, query: str) -> str | None:
+        """Who seems to be asking (the first audience whose cue phrase is in the query), or ``None``."""
+        for audience, phrases in self.audience_cues:
+            if any(_phrase_in(p, query) for p in phrases):
+                return audience
+        return None
 
     def matching(self, query: str) -> list[Rule]:
         """The rules a normalised query fires."""
@@ -107,7 +115,22 @@ def parse_stopwords(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
+def parse_audience(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Lines ``audience: phrase phrase …`` (``…`` gaps allowed), strongest first."""
+    cues: list[tuple[str, tuple[str, ...]]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        audience, sep, phrases = line.partition(":")
+        if not sep or not audience.strip() or not phrases.split():
+            raise LexiconError(f"line {number}: expected 'audience: phrases', got {raw!r}")
+        cues.append((audience.strip(), tuple(phrases.split())))
+    return tuple(cues)
+
+
 def load_lexicon(directory: Path) -> Lexicon:
     rules = parse_rules((directory / "search_lexicon.txt").read_text(encoding="utf-8"))
     stopwords = parse_stopwords((directory / "search_stopwords.txt").read_text(encoding="utf-8"))
-    return Lexicon(rules=rules, stopwords=stopwords)
+    audience = parse_audience((directory / "search_audience.txt").read_text(encoding="utf-8"))
+    return Lexicon(rules=rules, stopwords=stopwords, audience_cues=audience)

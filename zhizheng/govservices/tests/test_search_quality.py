@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from zhizheng.govservices.search import SearchEngine, default_engine, default_lexicon
+from zhizheng.govservices.search import SearchEngine, Tuning, build_engine, default_engine, default_lexicon
+from zhizheng.govservices.search.documents import reference_documents
 from zhizheng.govservices.search.evaluation import evaluate, half_of, read_queries
-from zhizheng.govservices.search.lexicon import LexiconError, parse_rules, parse_stopwords
+from zhizheng.govservices.search.lexicon import LexiconError, parse_audience, parse_rules, parse_stopwords
 from zhizheng.govservices.search.pinyin import segment, syllables_of
 from zhizheng.govservices.search.text import normalise
 
@@ -113,3 +114,29 @@ def test_shipped_lexicon_loads_and_maps_colloquial_to_official_terms() -> None:
     assert {"出生登记", "新生儿落户"} <= terms
     assert parse_stopwords("我 想 # comment\n怎么") == frozenset({"我", "想", "怎么"})
     assert {"怎么", "我想"} & lexicon.stopwords == {"怎么"}
+
+
+def test_audience_cues_pick_the_first_matching_audience() -> None:
+    lexicon = default_lexicon()
+    assert lexicon.audience("我想开个饭店要办什么证") == "法人"
+    assert lexicon.audience("孩子刚出生怎么上户口") == "自然人"
+    assert lexicon.audience("公积金") is None
+    assert parse_audience("法人: 公司 开…店\n# note\n自然人: 孩子") == (
+        ("法人", ("公司", "开…店")),
+        ("自然人", ("孩子",)),
+    )
+    with pytest.raises(LexiconError, match="audience: phrases"):
+        parse_audience("法人 公司")
+
+
+def test_an_item_for_the_other_audience_scores_less(engine: SearchEngine) -> None:
+    # 养老机构备案 is for operators of care homes; an old person asking about a care home is a private person.
+    query = "孤寡老人没人照顾能去敬老院吗"
+    assert engine.lexicon.audience(query) == "自然人"
+    assert engine.document("SFS-0035").audience == ("法人",)  # type: ignore[union-attr]
+    assert engine.document("SFS-0030").audience == ("自然人",)  # type: ignore[union-attr]
+    blind = build_engine(reference_documents(), Tuning(audience_mismatch=1.0))
+    with_audience = {h.code: h.score for h in engine.search(query, 10)}
+    without = {h.code: h.score for h in blind.search(query, 10)}
+    assert with_audience["SFS-0035"] == pytest.approx(without["SFS-0035"] * 0.9, rel=1e-3)
+    assert with_audience["SFS-0030"] == pytest.approx(without["SFS-0030"], rel=1e-3)
