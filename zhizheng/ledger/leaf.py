@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
@@ -65,11 +66,37 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_SAFE_INT = 2**53 - 1
+
+
+def _plain(value: Any) -> bool:
+    """True when the standard library's JSON encoder already writes the RFC 8785 form of ``value``: no floats
+    (JCS formats numbers as ECMAScript does), integers inside I-JSON, and object keys below U+D800 (where sorting by
+    code point equals the UTF-16 order JCS demands). Strings need nothing: both escape exactly the same characters."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -_SAFE_INT <= value <= _SAFE_INT
+    if kind is dict:
+        return all(type(k) is str and (k.isascii() or ord(max(k)) < 0xD800) and _plain(v) for k, v in value.items())
+    if kind is list or kind is tuple:
+        return all(_plain(v) for v in value)
+    return False
+
+
 def canonical(value: Any) -> bytes:
-    """RFC 8785 JSON canonicalisation; values outside I-JSON (big integers, NaN) are refused."""
+    """RFC 8785 JSON canonicalisation; values outside I-JSON (big integers, NaN) are refused.
+
+    The ``rfc8785`` package is the reference; the C-accelerated ``json`` encoder gives byte-identical output for
+    the plain values that make up almost every leaf (see ``_plain``; a property test holds the two together) and is
+    several times faster, which is what lets one process append thousands of entries a second.
+    """
     try:
+        if _plain(value):
+            return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
         return rfc8785.dumps(value)
-    except (rfc8785.CanonicalizationError, TypeError) as exc:
+    except (rfc8785.CanonicalizationError, TypeError, UnicodeEncodeError) as exc:
         raise LeafError(f"value cannot be canonicalised: {exc}") from exc
 
 

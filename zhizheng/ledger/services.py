@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 
 from zhizheng.core.actor import Actor, ActorKind
@@ -108,6 +108,25 @@ def _lock_head() -> tuple[int, list[bytes]]:
         raise LogInconsistent(params={"reason": str(exc)}) from exc
 
 
+def _insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """Write rows with the values ``bulk_create`` would write, but fast: ``COPY`` on PostgreSQL, one prepared
+    ``executemany`` elsewhere. Building SQL per batch is most of an append's cost at thousands per second."""
+    db = connections[router.db_for_write(model)]  # the wrapper itself: the proxy costs a lookup per access
+    fields = model._meta.concrete_fields
+    quote = db.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    rows = [[f.get_db_prep_save(getattr(obj, f.attname), db) for f in fields] for obj in objects]
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
+
+
 @transaction.atomic
 def record(
     *,
@@ -124,12 +143,17 @@ def record(
     ``settings.LEDGER_PERSONAL_FIELDS``), at any depth, appear in the public leaf only as salted hashes; the full
     payload stays private in the database.
     """
-    return record_many(actor=actor, acts=[Act(act=act, subject=subject, payload=payload, personal=personal)])[0]
+    return _append(actor, [Act(act=act, subject=subject, payload=payload, personal=personal)])[0]
 
 
 @transaction.atomic
 def record_many(*, actor: Actor, acts: Sequence[Act]) -> list[Entry]:
     """Append several acts at once: one lock, one frontier read and bulk writes (the fast path for imports)."""
+    return _append(actor, acts)
+
+
+def _append(actor: Actor, acts: Sequence[Act]) -> list[Entry]:
+    """The append itself; callers hold a transaction (``record`` and ``record_many`` open one)."""
     if not acts:
         return []
     prepared = []
@@ -187,8 +211,8 @@ def record_many(*, actor: Actor, acts: Sequence[Act]) -> list[Entry]:
         )
         for level, node_index, value in merkle.append_to_frontier(frontier, index, digest):
             nodes.append(TreeNode(key=merkle.node_key(level, node_index), hash=value))
-    Entry.objects.bulk_create(entries, batch_size=500)
-    TreeNode.objects.bulk_create(nodes, batch_size=900)
+    _insert(Entry, entries)
+    _insert(TreeNode, nodes)
     TreeHead.objects.filter(pk=1).update(
         size=size + len(entries), frontier=merkle.encode_frontier(frontier), updated_at=now
     )
