@@ -131,10 +131,13 @@ class SearchEngine:
                 members.append((position[code], np.array(linked, dtype=np.int32)))
         official, vocabulary = self._vocabulary()
         char_counts: Counter[str] = Counter()
+        short_terms: set[str] = set()
         for code in order:
             counts = self._counts[code].words
             for name in ("name", "keywords", "result"):
                 for term, n in counts[name].items():
+                    if len(term) >= 2:
+                        short_terms.add(term)
                     for char in term:
                         char_counts[char] += n
         is_item = np.array([self._docs[c].kind == "item" for c in order], dtype=bool)
@@ -142,6 +145,10 @@ class SearchEngine:
         names = [(_core_name(self._docs[c].name), i) for i, c in enumerate(order)]
         steps = {step: np.array([i for name, i in names if step in name], dtype=np.int32) for step in LATER_STEPS}
         pinyin = PinyinVocabulary(sorted(vocabulary), char_counts)
+        by_char: dict[str, list[str]] = {}
+        for term in sorted(short_terms):
+            for char in set(term):
+                by_char.setdefault(char, []).append(term)
         masked = _masked_index(official)
         audiences = {a for c in order for a in self._docs[c].audience}
         audience_mismatch = {
@@ -160,6 +167,8 @@ class SearchEngine:
             self._is_item = is_item
             self._vocabulary_set = vocabulary
             self._pinyin = pinyin
+            self._by_char = by_char
+            self._latin_phrases = frozenset(p for p in self.lexicon.colloquial_phrases() if p.isascii())
             self._masked = masked
             self._suggest_keys = suggest_keys
             self._names = [(name, i) for name, i in names if len(name) >= 3]
@@ -214,7 +223,7 @@ class SearchEngine:
         for run in runs(normalise(raw)):
             if is_latin(run):
                 word = run.strip("'")
-                if word in self._words or not word:
+                if not word or word in self._words or word in self._latin_phrases:
                     pieces.append(" " + word + " ")
                     continue
                 syllables = segment(word)
@@ -233,7 +242,14 @@ class SearchEngine:
         analysis.corrected = corrected
         for term, weight in self.tokenizer.weighted(text).items():
             analysis.add(term, weight)
-        for rule in self.lexicon.matching(text.replace(" ", "") + " " + corrected.replace(" ", "")):
+        compact = text.replace(" ", "")
+        if len(compact) == 1 and is_han(compact):
+            # One character ("税", "房") is rarely a word of its own in the catalogue: read it as the official
+            # terms that contain it, sharing one budget.
+            containing = self._by_char.get(compact, [])
+            for term in containing:
+                analysis.expand(term, t.expansion_weight / math.sqrt(len(containing)))
+        for rule in self.lexicon.matching(_join_han(text) + " " + _join_han(corrected)):
             # One rule is one idea: its terms share a budget, so a rule with many terms does not outweigh the
             # words the person typed.
             tokens: dict[str, float] = {}
@@ -387,7 +403,7 @@ class SearchEngine:
                 scores[indices] *= np.float32(t.unasked_step)
         # A business asking ("开…店", "公司", "员工") rarely wants a service for private persons, and a family
         # ("孩子", "老人", "我家") rarely wants one for organisations.
-        asker = self.lexicon.audience(analysis.text.replace(" ", ""))
+        asker = self.lexicon.audience(_join_han(analysis.text))
         if asker is not None:
             mismatched = self._audience_mismatch.get(asker)
             if mismatched is not None and mismatched.size:
@@ -477,6 +493,14 @@ def _match_rank(key: str, keys: _SuggestKeys) -> int | None:
     elif key in keys.keywords:
         return 3
     return None
+
+
+_SPACE_IN_HAN = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
+
+
+def _join_han(text: str) -> str:
+    """Drop spaces between Han characters ("营业执照 丢了" → "营业执照丢了") but keep them between Latin words."""
+    return _SPACE_IN_HAN.sub("", text)
 
 
 def _core_name(name: str) -> str:

@@ -37,6 +37,15 @@ class Rule:
 
 
 def _phrase_in(phrase: str, query: str) -> bool:
+    if phrase.isascii() and phrase.isalpha():
+        # A Latin word must be a whole word: "id" is not in "provident".
+        start = query.find(phrase)
+        while start != -1:
+            end = start + len(phrase)
+            if (start == 0 or not query[start - 1].isalpha()) and (end == len(query) or not query[end].isalpha()):
+                return True
+            start = query.find(phrase, start + 1)
+        return False
     if GAP not in phrase:
         return phrase in query
     head, tail = phrase.split(GAP, 1)

@@ -94,6 +94,20 @@ def test_traditional_and_full_width_input_search_like_simplified(engine: SearchE
     assert codes(engine.search("ＫＴＶ", 1)) == ["SFS-0109"]
 
 
+def test_one_character_is_read_as_the_terms_containing_it(engine: SearchEngine) -> None:
+    hits = engine.search("税", 4)
+    assert len(hits) == 4
+    assert all("税" in h.name for h in hits)
+
+
+def test_english_words_reach_the_chinese_catalogue(engine: SearchEngine) -> None:
+    assert codes(engine.search("passport", 1)) == ["SFS-0023"]
+    assert codes(engine.search("car registration", 1)) == ["SFS-0021"]
+    fund = engine.search("housing provident fund", 5)
+    assert all("公积金" in h.name for h in fund)
+    assert "居民身份证" not in engine.analyse("housing provident fund").expansions  # "id" is not in "provident"
+
+
 def test_official_name_puts_that_item_first_with_its_department(engine: SearchEngine) -> None:
     hit = engine.search("企业年度报告公示", 1)[0]
     assert (hit.code, hit.kind, hit.department) == ("SFS-0012", "item", "SCJGJ")
