@@ -24,10 +24,22 @@ _NOT_TEXT_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z0-9' ]+")
 def normalise(text: str) -> str:
     """Fold width, case and script variants; replace punctuation with single spaces."""
     folded = unicodedata.normalize("NFKC", text).lower()
+    if not folded.isascii():
+        folded = _strip_tone_marks(folded)
     if _HAN_RE.search(folded):
         folded = _CONVERTER.convert(folded)
     folded = folded.replace("’", "'")
     return " ".join(_NOT_TEXT_RE.sub(" ", folded).split())
+
+
+_U_UMLAUT = str.maketrans({"ü": "v", "ǖ": "v", "ǘ": "v", "ǚ": "v", "ǜ": "v"})
+
+
+def _strip_tone_marks(text: str) -> str:
+    """Pinyin typed with tone marks ("gōngjījīn", "lǜ") reads as plain letters ("gongjijin", "lv")."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_U_UMLAUT))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", plain)
 
 
 def runs(text: str) -> list[str]:

@@ -71,6 +71,7 @@ def test_evaluation_counts_items_only_and_reciprocal_rank() -> None:
 
 def test_normalise_folds_width_case_script_and_punctuation() -> None:
     assert normalise("  營業執照，ＫＴＶ！ Gong'JiJin ") == "营业执照 ktv gong'jijin"
+    assert normalise("gōngjījīn tíqǔ lǜsè") == "gongjijin tiqu lvse"
 
 
 def test_pinyin_segmentation() -> None:
