@@ -19,3 +19,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Friendly bilingual pages, and problem+json under /api/v1/ (zhizheng/web/error_views.py).
+handler400 = "zhizheng.web.error_views.bad_request"
+handler403 = "zhizheng.web.error_views.permission_denied"
+handler404 = "zhizheng.web.error_views.page_not_found"
+handler500 = "zhizheng.web.error_views.server_error"

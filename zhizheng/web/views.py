@@ -12,7 +12,7 @@ from zhizheng.web import selectors
 from zhizheng.web.cockpit import cockpit_overview
 from zhizheng.web.forms import SearchForm
 from zhizheng.web.navigation import nav_links, portal_search, theme_links
-from zhizheng.web.permissions import can_use_cockpit, can_use_workbench
+from zhizheng.web.permissions import LEADER_ROLE, can_use_cockpit, can_use_workbench
 
 
 def portal(request: HttpRequest) -> HttpResponse:
@@ -44,7 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to their own face after log-in: leaders to the cockpit, staff to the workbench."""
     actor = request.actor  # type: ignore[attr-defined]
-    if can_use_cockpit(actor) and not can_use_workbench(actor):
+    if actor.has_role(LEADER_ROLE) or (can_use_cockpit(actor) and not can_use_workbench(actor)):
         return redirect("web:cockpit")
     if can_use_workbench(actor):
         return redirect("web:workbench")

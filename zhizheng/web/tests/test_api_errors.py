@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from zhizheng.accounts.models import User
 
@@ -199,3 +200,16 @@ def test_a_crash_on_a_page_shows_the_bilingual_500_page() -> None:
     assert page.index("出错了") < page.index("Something went wrong")
     assert "s3cr3t" not in page
     assert "Traceback" not in page
+
+
+def test_api_404_answers_without_rendering_any_page(client: Client, settings: Settings) -> None:
+    # With a manifest storage and no collected manifest, rendering an HTML page would itself fail.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+
+    response = client.get("/api/v1/no-such-endpoint")
+
+    assert response.status_code == 404
+    assert problem(response)["code"] == "web.route_not_found"

@@ -225,7 +225,7 @@ def test_superuser_may_open_the_cockpit(client: Client) -> None:
 
 @pytest.mark.parametrize(
     ("fixture", "target"),
-    [("citizen", "/"), ("caseworker", "/workbench/"), ("leader", "/workbench/")],
+    [("citizen", "/"), ("caseworker", "/workbench/"), ("leader", "/cockpit/"), ("staff_without_roles", "/workbench/")],
 )
 def test_home_sends_each_person_to_their_face(
     client: Client, request: pytest.FixtureRequest, fixture: str, target: str
