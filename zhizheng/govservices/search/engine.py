@@ -292,6 +292,7 @@ class SearchEngine:
                     if window in self._vocabulary_set:
                         continue
                     outside = [(a, b) for a, b in words if not (start <= a and b <= end)]
+                    straddles = any(a < end and start < b and not (start <= a and b <= end) for a, b in known + words)
                     if readings:
                         key = readings[start:end]
                         alike = self._pinyin.by_syllables.get(key, [])
@@ -303,6 +304,8 @@ class SearchEngine:
                             changed = [start + i for i, (x, y) in enumerate(zip(window, term, strict=True)) if x != y]
                             if merged and len(changed) == size:
                                 continue  # an accent merger changes a sound, not every character of a word
+                            if straddles:
+                                break  # "员工上社保" has no "工上": a word that crosses the window's edge explains it
                             if changed and not _touches(changed, known) and not _touches(changed, outside):
                                 self._add_correction(analysis, window, term, weight)
                                 out = out.replace(window, term)
