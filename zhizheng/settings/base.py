@@ -249,3 +249,8 @@ CELERY_BEAT_SCHEDULE["ledger-checkpoint-sign"] = {
     "task": "zhizheng.ledger.tasks.checkpoint_sign",
     "schedule": float(LEDGER_CHECKPOINT_INTERVAL),
 }
+
+# Message classifier (cityevents): an artefact directory, or a directory whose newest artefact is loaded.
+MESSAGE_CLASSIFIER_ARTEFACT = env.str(
+    "MESSAGE_CLASSIFIER_ARTEFACT", default=str(BASE_DIR / "zhizheng" / "cityevents" / "artefacts")
+)
