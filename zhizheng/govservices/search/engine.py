@@ -95,7 +95,7 @@ class SearchEngine:
     def __init__(self, documents: Iterable[SearchDocument], lexicon: Lexicon, tuning: Tuning | None = None) -> None:
         self.lexicon = lexicon
         self.tuning = tuning or Tuning()
-        self._lock = threading.RLock()
+        self._write_lock = threading.RLock()  # one writer at a time; readers take ``self._state`` as it is
         self._docs: dict[str, SearchDocument] = {}
         for doc in documents:
             self._docs[doc.code] = doc
@@ -158,21 +158,25 @@ class SearchEngine:
             )
             for asker in audiences
         }
-        with self._lock:
-            self._audience_mismatch = audience_mismatch
-            self._order = order
-            self._words = words
-            self._grams = grams
-            self._members = members
-            self._is_item = is_item
-            self._vocabulary_set = vocabulary
-            self._pinyin = pinyin
-            self._by_char = by_char
-            self._latin_phrases = frozenset(p for p in self.lexicon.colloquial_phrases() if p.isascii())
-            self._masked = masked
-            self._suggest_keys = suggest_keys
-            self._names = [(name, i) for name, i in names if len(name) >= 3]
-            self._steps = steps
+        # One assignment publishes the new index: searches running meanwhile finish on the old one.
+        self._state = _State(
+            order=order,
+            docs=tuple(self._docs[c] for c in order),
+            position=position,
+            words=words,
+            grams=grams,
+            members=members,
+            is_item=is_item,
+            vocabulary=vocabulary,
+            pinyin=pinyin,
+            by_char=by_char,
+            latin_phrases=frozenset(p for p in self.lexicon.colloquial_phrases() if p.isascii()),
+            masked=masked,
+            suggest_keys=suggest_keys,
+            names=[(name, i) for name, i in names if len(name) >= 3],
+            steps=steps,
+            audience_mismatch=audience_mismatch,
+        )
 
     def _vocabulary(self) -> tuple[frozenset[str], frozenset[str]]:
         """(official, all) terms a typo or a pinyin syllable sequence may be read as.
@@ -196,49 +200,55 @@ class SearchEngine:
 
     def upsert(self, document: SearchDocument) -> None:
         """Add or replace one document; only it is re-tokenised, then the postings are rebuilt."""
-        with self._lock:
+        with self._write_lock:
             self._docs[document.code] = document
             self._counts[document.code] = self._doc_counts(document)
             self._rebuild()
 
     def remove(self, code: str) -> None:
-        with self._lock:
+        with self._write_lock:
             if self._docs.pop(code, None) is not None:
                 self._counts.pop(code, None)
                 self._rebuild()
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._state.docs)
 
     def document(self, code: str) -> SearchDocument | None:
-        return self._docs.get(code)
+        state = self._state
+        i = state.position.get(code)
+        return state.docs[i] if i is not None else None
 
     # -- understanding a query --------------------------------------------------------------------------------
     def analyse(self, query: str) -> QueryAnalysis:
         """The weighted terms a query stands for (validation included)."""
         raw = check_query(query)
+        return self._analyse(raw, self._state)
+
+    def _analyse(self, raw: str, state: _State) -> QueryAnalysis:
         t = self.tuning
         analysis = QueryAnalysis(query=raw, text="")
         pieces: list[str] = []
         for run in runs(normalise(raw)):
             if is_latin(run):
                 word = run.strip("'")
-                if not word or word in self._words or word in self._latin_phrases:
+                if not word or word in state.words or word in state.latin_phrases:
                     pieces.append(" " + word + " ")
                     continue
                 syllables = segment(word)
                 if syllables is None:
                     pieces.append(" " + word + " ")
                     continue
-                read = self._pinyin.read(syllables)
+                read = state.pinyin.read(syllables)
                 pieces.append("".join(read))
-                for alternative in self._pinyin_alternatives(syllables, read):
-                    analysis.add(alternative, t.pinyin_alternative_weight)
+                for alternative in state.pinyin.by_syllables.get(tuple(syllables), ()):
+                    if alternative not in read:
+                        analysis.add(alternative, t.pinyin_alternative_weight)
             else:
                 pieces.append(run if is_han(run) else " " + run + " ")
         text = "".join(pieces).strip()
         analysis.text = text
-        corrected = self._correct(text, analysis)
+        corrected = self._correct(text, analysis, state)
         analysis.corrected = corrected
         for term, weight in self.tokenizer.weighted(text).items():
             analysis.add(term, weight)
@@ -246,7 +256,7 @@ class SearchEngine:
         if len(compact) == 1 and is_han(compact):
             # One character ("税", "房") is rarely a word of its own in the catalogue: read it as the official
             # terms that contain it, sharing one budget.
-            containing = self._by_char.get(compact, [])
+            containing = state.by_char.get(compact, [])
             for term in containing:
                 analysis.expand(term, t.expansion_weight / math.sqrt(len(containing)))
         for rule in self.lexicon.matching(_join_han(text) + " " + _join_han(corrected)):
@@ -256,7 +266,7 @@ class SearchEngine:
             for phrase, weight in rule.terms:
                 analysis.expansions.append(phrase)
                 for token, token_weight in self.tokenizer.weighted(phrase).items():
-                    if token in self._words:
+                    if token in state.words:
                         tokens[token] = max(tokens.get(token, 0.0), weight * token_weight)
             if tokens:
                 share = t.expansion_weight / math.sqrt(sum(tokens.values()))
@@ -264,11 +274,7 @@ class SearchEngine:
                     analysis.expand(token, share * token_weight)
         return analysis
 
-    def _pinyin_alternatives(self, syllables: list[str], read: list[str]) -> list[str]:
-        key = tuple(syllables)
-        return [term for term in self._pinyin.by_syllables.get(key, ()) if term not in read]
-
-    def _correct(self, text: str, analysis: QueryAnalysis) -> str:
+    def _correct(self, text: str, analysis: QueryAnalysis, state: _State) -> str:
         """Add the terms that windows of the query sound like, or are one character away from.
 
         A character may change only where nothing already explains it: not inside a vocabulary term found in the
@@ -282,23 +288,23 @@ class SearchEngine:
         for run in runs(text):
             if not is_han(run) or len(run) < 2:
                 continue
-            known = _spans(run, self._vocabulary_set)
+            known = _spans(run, state.vocabulary)
             words = [(a, b) for a, b in self.tokenizer.word_spans(run) if b - a >= 2]
             readings = syllables_of(run)
             for size in range(min(6, len(run)), 1, -1):
                 for start in range(len(run) - size + 1):
                     end = start + size
                     window = run[start:end]
-                    if window in self._vocabulary_set:
+                    if window in state.vocabulary:
                         continue
                     outside = [(a, b) for a, b in words if not (start <= a and b <= end)]
                     straddles = any(a < end and start < b and not (start <= a and b <= end) for a, b in known + words)
                     if readings:
                         key = readings[start:end]
-                        alike = self._pinyin.by_syllables.get(key, [])
+                        alike = state.pinyin.by_syllables.get(key, [])
                         weight, merged = t.homophone_weight, False
                         if not alike:
-                            alike = self._pinyin.by_fuzzy.get(fuzzy(key), [])
+                            alike = state.pinyin.by_fuzzy.get(fuzzy(key), [])
                             weight, merged = t.fuzzy_weight, True
                         for term in alike:
                             changed = [start + i for i, (x, y) in enumerate(zip(window, term, strict=True)) if x != y]
@@ -312,7 +318,7 @@ class SearchEngine:
                     if size >= 3 and not _overlaps(start, end, known) and not _overlaps(start, end, words):
                         for position in range(size):
                             masked = window[:position] + "?" + window[position + 1 :]
-                            for term in self._masked.get(masked, ()):
+                            for term in state.masked.get(masked, ()):
                                 self._add_correction(analysis, window, term, t.edit_weight)
         return out
 
@@ -327,19 +333,18 @@ class SearchEngine:
     ) -> list[SearchHit]:
         """Best first. ``clicks`` maps codes to how often people chose them for this query (bounded boost)."""
         limit = check_limit(limit)
-        analysis = self.analyse(query)
-        with self._lock:
-            order, is_item = self._order, self._is_item
-            scores = self._score(analysis)
+        raw = check_query(query)
+        state = self._state
+        order = state.order
+        scores = self._score(self._analyse(raw, state), state)
         if clicks:
             t = self.tuning
-            position = {code: i for i, code in enumerate(order)}
             for code, count in clicks.items():
-                i = position.get(code)
+                i = state.position.get(code)
                 if i is not None and count > 0 and scores[i] > 0:
                     scores[i] *= 1.0 + t.click_cap * (1.0 - math.exp(-float(count) / t.click_scale))
         if items_only:
-            scores = np.where(is_item, scores, 0.0)
+            scores = np.where(state.is_item, scores, 0.0)
         candidates = np.flatnonzero(scores > 0)
         if candidates.size > limit:
             top = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
@@ -348,7 +353,7 @@ class SearchEngine:
         ranked = sorted(top.tolist(), key=lambda i: (-float(scores[i]), order[i]))
         hits = []
         for i in ranked:
-            doc = self._docs[order[i]]
+            doc = state.docs[i]
             hits.append(
                 SearchHit(
                     code=doc.code,
@@ -361,23 +366,23 @@ class SearchEngine:
             )
         return hits
 
-    def _channels(self, terms: Mapping[str, float], text: str) -> np.ndarray:
+    def _channels(self, state: _State, terms: Mapping[str, float], text: str) -> np.ndarray:
         """Word BM25F plus the weighted bigram channel for weighted terms (and the raw text's bigrams)."""
-        scores = self._words.score(terms.items())
+        scores = state.words.score(terms.items())
         grams: dict[str, float] = {}
         for term, weight in terms.items():
             for gram in bigrams(term):
                 grams[gram] = max(grams.get(gram, 0.0), weight)
         for gram in bigrams(text):
             grams[gram] = max(grams.get(gram, 0.0), 1.0)
-        scores += np.float32(self.tuning.bigram_weight) * self._grams.score(grams.items())
+        scores += np.float32(self.tuning.bigram_weight) * state.grams.score(grams.items())
         return scores
 
-    def _score(self, analysis: QueryAnalysis) -> np.ndarray:
+    def _score(self, analysis: QueryAnalysis, state: _State) -> np.ndarray:
         t = self.tuning
-        typed = self._channels(analysis.terms, analysis.text)
+        typed = self._channels(state, analysis.terms, analysis.text)
         extra = {term: w - analysis.terms.get(term, 0.0) for term, w in analysis.expanded.items()}
-        expanded = self._channels({term: w for term, w in extra.items() if w > 0}, "")
+        expanded = self._channels(state, {term: w for term, w in extra.items() if w > 0}, "")
         # What the person typed is the surest evidence: lexicon terms count in full for the documents that
         # match the typed words best, and down to ``expansion_floor`` for documents that match none of them.
         best = float(typed.max()) if typed.size else 0.0
@@ -391,7 +396,7 @@ class SearchEngine:
         # A life event lends part of its score to its items, and is worth part of its items' average: a query
         # about a situation ("生孩子要办哪些手续") lifts the whole bundle and shows the bundle itself near the top.
         base = scores.copy()
-        for event, linked in self._members:
+        for event, linked in state.members:
             own = base[event]
             if own > 0 and linked.size:
                 scores[linked] += np.float32(t.life_event_share) * own
@@ -401,19 +406,19 @@ class SearchEngine:
         # "残疾证" means getting one, not cancelling it: items for a later step in an item's life lose a little
         # unless the query speaks of that step (the lexicon maps 关门, 去世, 改名… onto these words).
         asked = " ".join([*analysis.terms, *analysis.expanded])
-        for step, indices in self._steps.items():
+        for step, indices in state.steps.items():
             if step not in asked and indices.size:
                 scores[indices] *= np.float32(t.unasked_step)
         # A business asking ("开…店", "公司", "员工") rarely wants a service for private persons, and a family
         # ("孩子", "老人", "我家") rarely wants one for organisations.
         asker = self.lexicon.audience(_join_han(analysis.text))
         if asker is not None:
-            mismatched = self._audience_mismatch.get(asker)
+            mismatched = state.audience_mismatch.get(asker)
             if mismatched is not None and mismatched.size:
                 scores[mismatched] *= np.float32(t.audience_mismatch)
         # Someone who types (nearly) the official name of an item or a life event means that one.
         compact = analysis.text.replace(" ", "") + " " + analysis.corrected.replace(" ", "")
-        for name, i in self._names:
+        for name, i in state.names:
             if name in compact:
                 scores[i] *= np.float32(1.0 + t.name_bonus)
         return scores
@@ -429,16 +434,40 @@ class SearchEngine:
         if not key:
             return []
         popular = popularity or {}
-        with self._lock:
-            order, keys = self._order, self._suggest_keys
-        ranked: list[tuple[int, float, int, str]] = []
-        for code, doc_keys in zip(order, keys, strict=True):
+        state = self._state
+        ranked: list[tuple[int, float, int, str, int]] = []
+        for i, doc_keys in enumerate(state.suggest_keys):
             rank = _match_rank(key, doc_keys)
             if rank is not None:
-                doc = self._docs[code]
-                ranked.append((rank, -float(popular.get(code, 0.0)), len(doc.name), code))
+                doc = state.docs[i]
+                ranked.append((rank, -float(popular.get(doc.code, 0.0)), len(doc.name), doc.code, i))
         ranked.sort()
-        return [Suggestion(text=self._docs[c].name, code=c, kind=self._docs[c].kind) for *_, c in ranked[:limit]]
+        return [
+            Suggestion(text=state.docs[i].name, code=state.docs[i].code, kind=state.docs[i].kind)
+            for *_, i in ranked[:limit]
+        ]
+
+
+@dataclass(frozen=True)
+class _State:
+    """Everything a search reads, built together and published by one assignment (never mutated after)."""
+
+    order: list[str]
+    docs: tuple[SearchDocument, ...]
+    position: dict[str, int]
+    words: FieldIndex
+    grams: FieldIndex
+    members: list[tuple[int, np.ndarray]]
+    is_item: np.ndarray
+    vocabulary: frozenset[str]
+    pinyin: PinyinVocabulary
+    by_char: dict[str, list[str]]
+    latin_phrases: frozenset[str]
+    masked: dict[str, list[str]]
+    suggest_keys: list[_SuggestKeys]
+    names: list[tuple[str, int]]
+    steps: dict[str, np.ndarray]
+    audience_mismatch: dict[str, np.ndarray]
 
 
 @dataclass(frozen=True, slots=True)

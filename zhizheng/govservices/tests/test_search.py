@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -288,3 +289,37 @@ def test_edit_and_remove_refresh_the_index() -> None:
     assert "SFS-9002" not in codes(engine.search("航拍", 5))
     assert engine.document("SFS-9002") is None
     assert len(engine) == len(docs)
+
+
+def test_searches_keep_working_while_the_index_is_edited() -> None:
+    engine = build_engine(reference_documents())
+    extra = item_document({"code": "SFS-9003", "name": "无人机飞行活动申请", "keywords": ["无人机"]})
+    stop = threading.Event()
+    failures: list[BaseException] = []
+    counts: list[int] = []
+
+    def keep_searching() -> None:
+        while not stop.is_set():
+            try:
+                hits = engine.search("公积金提取", 5)
+                counts.append(len(hits))
+                assert hits[0].code.startswith("SFS-01")
+            except BaseException as exc:  # noqa: BLE001 - collected and re-raised by the test
+                failures.append(exc)
+                return
+
+    readers = [threading.Thread(target=keep_searching) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        engine.upsert(extra)
+        engine.remove("SFS-9003")
+        engine.upsert(extra)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert failures == []
+    assert counts
+    assert set(counts) == {5}
+    assert engine.search("无人机", 1)[0].code == "SFS-9003"
