@@ -213,3 +213,11 @@ def test_api_404_answers_without_rendering_any_page(client: Client, settings: Se
 
     assert response.status_code == 404
     assert problem(response)["code"] == "web.route_not_found"
+
+
+@pytest.mark.django_db
+def test_real_endpoint_without_credentials_is_a_401_problem(client: Client) -> None:
+    response = client.get("/api/v1/me")
+
+    assert response.status_code == 401
+    assert problem(response)["code"] == "core.not_authenticated"
