@@ -121,6 +121,7 @@ def main() -> None:
         "blind2 (fourth set)": read_queries(QUERIES / "service_queries_blind2.jsonl"),
         "blind3 (fifth set)": read_queries(QUERIES / "service_queries_blind3.jsonl"),
         "blind4 (sixth set)": read_queries(QUERIES / "service_queries_blind4.jsonl"),
+        "blind5 (seventh set)": read_queries(QUERIES / "service_queries_blind5.jsonl"),
     }
     print("quality (items only):")
     for name, rows in sets.items():
