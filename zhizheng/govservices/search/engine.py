@@ -427,7 +427,8 @@ class SearchEngine:
     def suggest(
         self, prefix: str, limit: int = 8, *, popularity: Mapping[str, float] | None = None
     ) -> list[Suggestion]:
-        """Names for what one is typing: by name, keyword, full pinyin or pinyin initials ("gjj" → 公积金…)."""
+        """Names for what one is typing: by name, keyword, full pinyin or pinyin initials ("gjj" → 公积金…), then,
+        if those are too few, the best search results for the text so far."""
         limit = check_limit(limit, maximum=MAX_SUGGEST_LIMIT)
         text = check_query(prefix, allow_blank=True)
         key = normalise(text).replace(" ", "").replace("'", "")
@@ -442,10 +443,18 @@ class SearchEngine:
                 doc = state.docs[i]
                 ranked.append((rank, -float(popular.get(doc.code, 0.0)), len(doc.name), doc.code, i))
         ranked.sort()
-        return [
-            Suggestion(text=state.docs[i].name, code=state.docs[i].code, kind=state.docs[i].kind)
-            for *_, i in ranked[:limit]
-        ]
+        chosen = [i for *_, i in ranked[:limit]]
+        if len(chosen) < limit and len(key) >= 2:
+            # Too few names start with what was typed ("上户口", "驾照到期"): complete with what a search finds.
+            seen = set(chosen)
+            scores = self._score(self._analyse(text, state), state)
+            for i in np.argsort(-scores, kind="stable")[: limit * 2].tolist():
+                if len(chosen) >= limit or scores[i] <= 0:
+                    break
+                if i not in seen:
+                    chosen.append(i)
+                    seen.add(i)
+        return [Suggestion(text=state.docs[i].name, code=state.docs[i].code, kind=state.docs[i].kind) for i in chosen]
 
 
 @dataclass(frozen=True)

@@ -250,6 +250,13 @@ def test_suggest_by_full_pinyin_and_popularity(engine: SearchEngine) -> None:
     assert popular[0].code == "SFS-0045"
 
 
+def test_suggest_completes_colloquial_text_with_search_results(engine: SearchEngine) -> None:
+    suggestions = engine.suggest("上户口", 5)
+    assert suggestions[0].code == "SFS-0013"
+    assert len(suggestions) == 5
+    assert len({s.code for s in suggestions}) == 5
+
+
 def test_suggest_blank_is_empty_and_bad_input_refused(engine: SearchEngine) -> None:
     assert engine.suggest("  ", 5) == []
     assert engine.suggest("zzzzqqq", 5) == []
