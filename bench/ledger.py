@@ -201,17 +201,17 @@ def _run_child(backend: str, url: str, args: argparse.Namespace) -> dict[str, An
 def _print(result: dict[str, Any]) -> None:
     sha = result["sha256"]
     print(f"\n{result['server']}: raw SHA-256 of a {result['leaf_size']}-byte leaf: {sha:,.0f}/s")
-    header = (
+    print(
         f"{'entries':>10} {'append 1-by-1/s':>16} {'batched/s':>10} {'proofs gen/s':>13} {'ms/proof':>9}"
-        f" {'verify/s':>9} {'path':>5} | ratio to SHA-256: {'1-by-1':>8} {'batched':>8} {'gen':>8} {'verify':>8}"
+        f" {'verify/s':>9} {'path':>5} | as a ratio to SHA-256 leaf hashing:"
     )
-    print(header)
+    print(f"{'':>77}| {'1-by-1':>9} {'batched':>9} {'gen':>9} {'verify':>9}")
     for row in result["rows"]:
         print(
             f"{row['size']:>10,} {row['single']:>16,.0f} {row['batched']:>10,.0f} {row['proof_gen']:>13,.0f}"
             f" {row['proof_ms']:>9.3f} {row['proof_verify']:>9,.0f} {row['proof_len']:>5.1f} |"
-            f" {'':>17} {row['single'] / sha:>8.5f} {row['batched'] / sha:>8.5f}"
-            f" {row['proof_gen'] / sha:>8.5f} {row['proof_verify'] / sha:>8.5f}"
+            f" {row['single'] / sha:>9.5f} {row['batched'] / sha:>9.5f}"
+            f" {row['proof_gen'] / sha:>9.5f} {row['proof_verify'] / sha:>9.5f}"
         )
 
 

@@ -118,6 +118,8 @@ def _write_secret(path: Path, content: str) -> None:
 def keygen(*, rotate: bool = False, if_missing: bool = False) -> KeygenResult:
     """Create the signing key file; with ``rotate``, replace it and publish the old verifier key as retired."""
     if (settings.LEDGER_SIGNING_KEY or "").strip():
+        if if_missing:
+            return KeygenResult(created=False, vkey=load_signer().verifier.vkey, path=Path("LEDGER_SIGNING_KEY"))
         raise SigningKeyInvalid(
             params={
                 "source": "LEDGER_SIGNING_KEY",

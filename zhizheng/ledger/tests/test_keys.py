@@ -56,6 +56,9 @@ def test_the_environment_key_wins_and_cannot_be_rotated_here(settings: object) -
     signer = note.Signer.generate("test.zhizheng.example/ledger")
     settings.LEDGER_SIGNING_KEY = signer.skey  # type: ignore[attr-defined]
     assert keys.load_signer() == signer
+    out = StringIO()
+    call_command("ledger_keygen", "--if-missing", stdout=out)  # what `make run` does: nothing to create
+    assert signer.verifier.vkey in out.getvalue()
     with pytest.raises(CommandError, match="LEDGER_OLD_VERIFIER_KEYS"):
         call_command("ledger_keygen", "--rotate", stdout=StringIO())
 
