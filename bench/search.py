@@ -122,6 +122,7 @@ def main() -> None:
         "blind3 (fifth set)": read_queries(QUERIES / "service_queries_blind3.jsonl"),
         "blind4 (sixth set)": read_queries(QUERIES / "service_queries_blind4.jsonl"),
         "blind5 (seventh set)": read_queries(QUERIES / "service_queries_blind5.jsonl"),
+        "blind6 (eighth set)": read_queries(QUERIES / "service_queries_blind6.jsonl"),
     }
     print("quality (items only):")
     for name, rows in sets.items():

@@ -37,6 +37,7 @@ class Tuning:
     expansion_weight: float = 0.8  # a lexicon term, relative to a typed term
     expansion_floor: float = 0.6  # lexicon terms' worth for a document that matches no typed word
     unasked_step: float = 0.85  # an item for a later step (注销, 变更) nobody asked about scores 15 % less
+    step_not_offered: float = 0.85  # when a query asks for such a step, items not named for it score less
     audience_mismatch: float = 0.9  # an item for organisations when a person asks (or the reverse) scores less
     fuzzy_weight: float = 0.6  # a term that sounds alike with a dialect merger (护造 → 护照: z/zh)
     homophone_weight: float = 0.8  # a term found by sound (营业执找 → 营业执照)
@@ -405,10 +406,16 @@ class SearchEngine:
                 )
         # "残疾证" means getting one, not cancelling it: items for a later step in an item's life lose a little
         # unless the query speaks of that step (the lexicon maps 关门, 去世, 改名… onto these words).
+        # And the other way round: "个体户注销" wants a 注销 item before the 个体户 registration itself.
         asked = " ".join([*analysis.terms, *analysis.expanded])
         for step, indices in state.steps.items():
-            if step not in asked and indices.size:
-                scores[indices] *= np.float32(t.unasked_step)
+            if step not in asked:
+                if indices.size:
+                    scores[indices] *= np.float32(t.unasked_step)
+            elif t.step_not_offered != 1.0:
+                penalty = np.full(scores.shape, np.float32(t.step_not_offered), dtype=np.float32)
+                penalty[indices] = 1.0
+                scores *= penalty
         # A business asking ("开…店", "公司", "员工") rarely wants a service for private persons, and a family
         # ("孩子", "老人", "我家") rarely wants one for organisations.
         asker = self.lexicon.audience(_join_han(analysis.text))

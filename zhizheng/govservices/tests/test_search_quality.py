@@ -51,6 +51,7 @@ def test_each_half_of_the_dev_queries_stays_above_the_floor(engine: SearchEngine
         "service_queries_blind3.jsonl",
         "service_queries_blind4.jsonl",
         "service_queries_blind5.jsonl",
+        "service_queries_blind6.jsonl",
     ],
 )
 def test_project_query_sets_stay_above_the_floor(engine: SearchEngine, name: str) -> None:
