@@ -178,8 +178,3 @@ class FieldIndex:
 
     def __contains__(self, term: str) -> bool:
         return term in self.postings
-
-    def idf_rank(self, term: str) -> float:
-        """How rare a term is (0 when unknown): the highest posting weight, a cheap specificity measure."""
-        posting = self.postings.get(term)
-        return float(posting.weights.max()) if posting is not None else 0.0

@@ -134,8 +134,3 @@ class PinyinVocabulary:
                     out.append(char)
                 i += 1
         return out
-
-    def homophones(self, text: str) -> list[str]:
-        """Known terms that sound exactly like ``text`` (tones ignored) but are written differently."""
-        key = syllables_of(text)
-        return [t for t in self.by_syllables.get(key, ()) if t != text] if key else []
