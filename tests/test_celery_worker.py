@@ -142,10 +142,14 @@ def test_filesystem_broker_worker_needs_no_service(tmp_path: Path) -> None:
     queue_dir = tmp_path / "var" / "celery" / "queue"
     results = tmp_path / "results"
     results.mkdir()
-    options = {"data_folder_in": str(queue_dir), "data_folder_out": str(queue_dir)}
+    options = {
+        "data_folder_in": str(queue_dir),
+        "data_folder_out": str(queue_dir),
+        "control_folder": str(tmp_path / "var" / "celery" / "control"),
+    }
     # The same start-up step the web process and the worker run: the transport's folders are created for it.
     ensured = filesystem_queue_folders_create(Celery(broker="filesystem://", broker_transport_options=options))
-    assert ensured == [queue_dir, queue_dir]
+    assert ensured == [queue_dir, queue_dir, tmp_path / "var" / "celery" / "control"]
     assert queue_dir.is_dir()
 
     _exercise_worker(

@@ -13,13 +13,20 @@ MESSAGES = 400
 
 
 def test_filesystem_alias_is_the_atomic_transport(tmp_path: Path) -> None:
-    with Connection("filesystem://", transport_options={"data_folder_in": str(tmp_path)}) as connection:
+    with Connection(
+        "filesystem://", transport_options={"data_folder_in": str(tmp_path), "control_folder": str(tmp_path)}
+    ) as connection:
         assert isinstance(connection.transport, AtomicFilesystemTransport)
 
 
 def test_consumer_polling_while_a_producer_writes_gets_every_message_whole(tmp_path: Path) -> None:
     # Fast polling makes the race certain: kombu's own transport fails this within the first few messages.
-    options = {"data_folder_in": str(tmp_path), "data_folder_out": str(tmp_path), "polling_interval": 0.001}
+    options = {
+        "data_folder_in": str(tmp_path),
+        "data_folder_out": str(tmp_path),
+        "control_folder": str(tmp_path / "control"),
+        "polling_interval": 0.001,
+    }
     payload = {"text": "智政" * 2000}  # big enough that a write is not instantaneous
     failures: list[BaseException] = []
 
