@@ -16,6 +16,7 @@ from zhizheng.core.actor import SYSTEM, Actor
 from zhizheng.core.divisions import division
 from zhizheng.core.errors import NotFound, ValidationFailed
 from zhizheng.core.validators import check_id_number, check_uscc
+from zhizheng.ledger import services as ledger
 from zhizheng.registries.choices import (
     LegalPersonStatus,
     LegalPersonType,
@@ -49,6 +50,12 @@ def identity_verify(*, actor: Actor, user: User) -> bool:
     if not living_resident_matches(id_number=user.id_number, name=user.real_name):
         return False
     accounts_services.user_real_name_level_raise(actor=SYSTEM, user=user, level=User.RealNameLevel.L2)
+    ledger.record(
+        actor=SYSTEM,
+        act="registries.identity.verified",
+        subject=("accounts.user", user.pk),
+        payload={"real_name_level": int(User.RealNameLevel.L2), "matched": "population_registry"},
+    )
     return True
 
 
@@ -146,6 +153,22 @@ def residents_import(*, actor: Actor, records: Iterable[ResidentRecord]) -> int:
         if key not in existing
     ]
     Resident.objects.bulk_create(new, batch_size=500)
+    ledger.record_many(
+        actor=actor,
+        acts=[
+            ledger.Act(
+                act="registries.resident.registered",
+                subject=resident,
+                payload={
+                    "id_number": resident.id_number,
+                    "name": resident.name,
+                    "district_code": resident.district_code,
+                    "status": resident.status,
+                },
+            )
+            for resident in new
+        ],
+    )
     return len(new)
 
 
@@ -194,4 +217,21 @@ def legal_persons_import(*, actor: Actor, records: Iterable[LegalPersonRecord]) 
             )
         )
     LegalPerson.objects.bulk_create(new, batch_size=500)
+    ledger.record_many(
+        actor=actor,
+        acts=[
+            ledger.Act(
+                act="registries.legal_person.registered",
+                subject=legal_person,
+                payload={
+                    "uscc": legal_person.uscc,
+                    "name": legal_person.name,
+                    "type": legal_person.type,
+                    "district_code": legal_person.district_code,
+                    "established_on": legal_person.established_on.isoformat(),
+                },
+            )
+            for legal_person in new
+        ],
+    )
     return len(new)

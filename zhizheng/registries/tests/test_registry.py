@@ -201,3 +201,31 @@ def test_admin_lists_show_personal_data_masked(client, page: str) -> None:  # ty
     assert person.id_number not in html
     assert "陈小静" not in html
     assert "陈**" in html
+
+
+def test_registration_is_recorded_in_the_ledger_without_personal_data_in_clear() -> None:
+    from zhizheng.ledger.models import Entry
+
+    services.residents_import(actor=SYSTEM, records=[_record()])
+
+    resident = Resident.objects.get()
+    entry = Entry.objects.get()
+    assert (entry.act, entry.subject_type, entry.subject_id) == (
+        "registries.resident.registered",
+        "registries.resident",
+        str(resident.pk),
+    )
+    assert entry.payload["id_number"] == resident.id_number  # the private payload keeps the facts
+    public = bytes(entry.leaf).decode()
+    assert resident.id_number not in public
+    assert "赵磊" not in public
+    assert "990104" in public  # the district is not personal
+
+
+def test_a_rejected_import_records_nothing_in_the_ledger() -> None:
+    from zhizheng.ledger.models import Entry
+
+    with pytest.raises(services.RecordInvalid):
+        services.residents_import(actor=SYSTEM, records=[_record(), _record(sex="female", id_number="x")])
+
+    assert Entry.objects.count() == 0
