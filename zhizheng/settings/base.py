@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "zhizheng.orgs",
     "zhizheng.ledger",
     "zhizheng.registries",
+    "zhizheng.certificates",
     "zhizheng.govservices",
     "zhizheng.cityevents",
     "zhizheng.web",
