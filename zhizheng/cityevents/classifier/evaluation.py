@@ -43,8 +43,10 @@ def evaluate(model: MessageClassifier, messages: Sequence[LabelledMessage]) -> d
     """Scores on all messages, on those with a detail, on the subject-only ones, and on the long ones cut to
     their subject (how the model does when a caller sends only a title)."""
     truth = [m.category for m in messages]
-    predicted = model.predict(Prepared.from_pairs([(m.subject, m.detail) for m in messages]))
+    probabilities = model.predict_proba(Prepared.from_pairs([(m.subject, m.detail) for m in messages]))
+    predicted = [model.labels[i] for i in probabilities.argmax(axis=1)]
     result: dict[str, Any] = {"all": scores(truth, predicted, model.labels)}
+    result["calibration"] = calibration(truth, predicted, probabilities.max(axis=1))
     long_rows = [i for i, m in enumerate(messages) if not m.subject_only]
     short_rows = [i for i, m in enumerate(messages) if m.subject_only]
     for name, rows in (("with_detail", long_rows), ("subject_only", short_rows)):
@@ -56,6 +58,22 @@ def evaluate(model: MessageClassifier, messages: Sequence[LabelledMessage]) -> d
         part = scores([truth[i] for i in long_rows], cut, model.labels)
         result["with_detail_cut_to_subject"] = {k: part[k] for k in ("count", "macro_f1", "accuracy")}
     return result
+
+
+def calibration(truth: Sequence[str], predicted: Sequence[str], confidence: np.ndarray) -> dict[str, float]:
+    """Mean confidence against accuracy, and the expected calibration error over 10 equal-width bins."""
+    correct = np.array([t == p for t, p in zip(truth, predicted, strict=True)], dtype=float)
+    bins = np.minimum((confidence * 10).astype(int), 9)
+    error = 0.0
+    for b in range(10):
+        members = bins == b
+        if members.any():
+            error += members.mean() * abs(confidence[members].mean() - correct[members].mean())
+    return {
+        "mean_confidence": round(float(confidence.mean()), 4),
+        "accuracy": round(float(correct.mean()), 4),
+        "expected_calibration_error": round(float(error), 4),
+    }
 
 
 def latency(model: MessageClassifier, messages: Sequence[LabelledMessage], *, singles: int = 200) -> dict[str, float]:

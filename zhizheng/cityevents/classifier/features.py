@@ -52,6 +52,7 @@ class Block:
     vocabulary: dict[str, int]
     idf: np.ndarray
     analyser: Callable[[str], list[str]]
+    idf_values: list[float]
 
     @classmethod
     def create(cls, *, kind: str, ngram_max: int, terms: Sequence[str], idf: np.ndarray) -> Block:
@@ -63,6 +64,7 @@ class Block:
             vocabulary={term: column for column, term in enumerate(terms)},
             idf=np.asarray(idf, dtype=np.float32),
             analyser=tfidf_vectoriser(kind, ngram_max=ngram_max).build_analyzer(),
+            idf_values=[float(v) for v in np.asarray(idf, dtype=np.float32)],
         )
 
     @classmethod
@@ -88,12 +90,12 @@ class Block:
         counts = Counter(self.analyser(document))
         columns: list[int] = []
         values: list[float] = []
-        vocabulary, idf = self.vocabulary, self.idf
+        lookup, idf = self.vocabulary.get, self.idf_values
         for term, count in counts.items():
-            column = vocabulary.get(term)
+            column = lookup(term)
             if column is not None:
                 columns.append(column)
-                values.append((1.0 + math.log(count)) * float(idf[column]))
+                values.append((1.0 + math.log(count)) * idf[column] if count > 1 else idf[column])
         norm = math.sqrt(sum(v * v for v in values))
         if norm > 0:
             values = [v / norm for v in values]

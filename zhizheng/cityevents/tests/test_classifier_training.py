@@ -44,6 +44,9 @@ def test_training_saves_a_versioned_artefact_with_metrics(small_run):
     assert 0.6 < held_out["macro_f1"] <= 1.0
     assert sum(map(sum, held_out["confusion"]["matrix"])) == held_out["count"]
     assert set(held_out["per_class"]) == set(CATEGORIES)
+    calibration = metrics["held_out"]["calibration"]
+    assert calibration["accuracy"] == held_out["accuracy"]
+    assert 0 <= calibration["expected_calibration_error"] <= 1
     assert metrics["cross_validation"]["folds"] == 2
     assert metrics["latency"]["single_ms"] > 0
 
@@ -144,6 +147,7 @@ def test_command_trains_evaluates_and_saves(tmp_path):
     text = out.getvalue()
     assert "held-out: macro-F1" in text
     assert "confusion matrix" in text
+    assert "expected calibration error" in text
     assert "ms/message" in text
     saved = [p for p in tmp_path.iterdir() if p.name.startswith("message-classifier-v")]
     assert len(saved) == 1

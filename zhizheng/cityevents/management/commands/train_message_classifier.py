@@ -59,6 +59,11 @@ class Command(BaseCommand):
         for part in ("with_detail", "subject_only", "with_detail_cut_to_subject"):
             if part in held:
                 self.stdout.write(f"  {part:28s} n={held[part]['count']:5d}  macro-F1 {held[part]['macro_f1']:.4f}")
+        calibration = held["calibration"]
+        self.stdout.write(
+            f"  confidence: mean {calibration['mean_confidence']:.4f} against accuracy {calibration['accuracy']:.4f} "
+            f"(expected calibration error {calibration['expected_calibration_error']:.4f})"
+        )
         self.stdout.write(f"  {'category':10s} precision recall  f1     support")
         for label, row in overall["per_class"].items():
             self.stdout.write(
