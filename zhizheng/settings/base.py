@@ -206,6 +206,8 @@ OTP_TOTP_ISSUER = "Zhizheng"
 ZHIZHENG_IDENTITY_VERIFIER = env.str(
     "ZHIZHENG_IDENTITY_VERIFIER", default="zhizheng.registries.services.identity_verify"
 )
+# The service search page also lists the portal's own pages matching the query (a function query -> links).
+GOVSERVICES_PAGE_SEARCH = "zhizheng.web.navigation.portal_search"
 # Division codes of this installation that extend the national GB/T 2260 table (code -> name); the default is the
 # fictional demo city 示范市. Identity numbers issued here carry these codes.
 ZHIZHENG_LOCAL_DIVISION_CODES: dict[str, str] = {
@@ -251,6 +253,12 @@ CELERY_BEAT_SCHEDULE["ledger-checkpoint-sign"] = {
     "task": "zhizheng.ledger.tasks.checkpoint_sign",
     "schedule": float(LEDGER_CHECKPOINT_INTERVAL),
 }
+# City events past their deadline are escalated (督办) by a periodic job (zhizheng/cityevents/tasks.py).
+CELERY_BEAT_SCHEDULE["cityevents-escalate-overdue"] = {"task": "cityevents.escalate_overdue", "schedule": 600.0}
+
+# --- Electronic certificates (docs/certificates.md) --------------------------------------------------------------
+# Key-encryption key for the issuers' Ed25519 private keys (base64 of 32 bytes); empty derives one from SECRET_KEY.
+CERTIFICATES_KEY_ENCRYPTION_KEY = env.str("CERTIFICATES_KEY_ENCRYPTION_KEY", default="")
 
 # Message classifier (cityevents): an artefact directory, or a directory whose newest artefact is loaded.
 MESSAGE_CLASSIFIER_ARTEFACT = env.str(
