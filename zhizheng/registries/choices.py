@@ -49,3 +49,34 @@ class Purpose(models.TextChoices):
     STATISTICS = "statistics", _("Statistics")
     AUDIT = "audit", _("Audit")
     PUBLIC_DISCLOSURE = "public_disclosure", _("Public disclosure")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    DATA_SHARING = "data_sharing", _("Data sharing between departments")
+
+
+class HouseholdRelation(models.TextChoices):
+    """A member's relation to the head of the household (与户主关系), as printed in the household register."""
+
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    SIBLING = "sibling", _("Sibling")
+    OTHER = "other", _("Other relative")
+
+
+class AccessOutcome(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    DENIED = "denied", _("Denied")
+
+
+class SpatialLevel(models.TextChoices):
+    DISTRICT = "district", _("District or county")
+    STREET = "street", _("Street or town")
+    GRID = "grid", _("Grid")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")

@@ -1,24 +1,29 @@
-"""Reads of the base registries. Every read names a purpose; these selectors always mask personal fields.
-
-Full personal data is disclosed only by ``services.resident_disclose``, which checks the purpose and logs the
-access (a read that must leave a trace is a state change, so it is a service).
+"""Reads of the base registries. Every read of the population registry names a purpose, is checked against the
+actor's roles for that purpose, and is written to the access log (granted or refused, with the fields read).
+These selectors always mask personal fields; ``services.resident_disclose`` unmasks (and logs that too).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from zhizheng.core.actor import Actor
-from zhizheng.core.errors import NotFound
+from zhizheng.core.errors import NotFound, PermissionDenied
 from zhizheng.core.masking import mask_address, mask_id_number, mask_name
+from zhizheng.registries.access import access_log, may_read_somehow, require_read
 from zhizheng.registries.choices import Purpose, ResidentStatus
-from zhizheng.registries.models import LegalPerson, Resident
+from zhizheng.registries.models import LegalPerson, RecordChange, RegistryAccess, Resident
 from zhizheng.registries.permissions import Perm, policy
 
 MAX_PAGE_SIZE = 100
+MASKED_FIELDS = ("id_number", "name", "sex", "birth_year", "nationality", "ethnicity", "household_address", "status")
+"""What a masked read shows of a person (the access log records these field names)."""
+FULL_FIELDS = (*MASKED_FIELDS, "birth_on", "marital_status", "household_number", "relation_to_head", "died_on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +44,13 @@ class ResidentView:
     marital_status: str
     status: str
     masked: bool
+    household_number: str = ""
+    relation_to_head: str = ""
+    died_on: dt.date | None = None
 
 
 def resident_view(resident: Resident, *, masked: bool) -> ResidentView:
+    """``resident`` as a reader sees it; with ``masked`` False, the household is read too (select it related)."""
     return ResidentView(
         id=resident.pk,
         id_number=mask_id_number(resident.id_number) if masked else resident.id_number,
@@ -56,6 +65,9 @@ def resident_view(resident: Resident, *, masked: bool) -> ResidentView:
         marital_status=resident.marital_status if not masked else "",
         status=resident.status,
         masked=masked,
+        household_number="" if masked or resident.household is None else resident.household.number,
+        relation_to_head="" if masked else resident.relation_to_head,
+        died_on=None if masked else resident.died_on,
     )
 
 
@@ -97,31 +109,69 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 
 
 def resident_list(
-    *, actor: Actor, purpose: Purpose, district_code: str | None = None, limit: int = 50, offset: int = 0
+    *,
+    actor: Actor,
+    purpose: Purpose | str | None,
+    district_code: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[int, list[ResidentView]]:
-    """``(count, masked residents)`` for readers of the registry (staff, API clients with ``registries.read``)."""
-    policy.require(actor, Perm.READ)
+    """``(count, masked residents)`` for readers of the registry with a purpose their roles allow. Each resident
+    returned is logged; a count alone (``limit=0``) reads no one's data. A refusal is logged and raised (403)."""
+    try:
+        checked = require_read(
+            actor=actor, purpose=purpose, subject_kind="resident", subject_id=None, fields=MASKED_FIELDS, via="list"
+        )
+    except NotFound:
+        raise PermissionDenied() from None  # a list exists for everyone; it is the reading that is refused
     queryset: QuerySet[Resident] = Resident.objects.order_by("id_number")
     if district_code:
         queryset = queryset.filter(district_code=district_code)
     limit, offset = _page(limit, offset)
-    return queryset.count(), [resident_view(r, masked=True) for r in queryset[offset : offset + limit]]
+    rows = list(queryset[offset : offset + limit]) if limit else []
+    if rows:
+        access_log(
+            actor=actor,
+            purpose=checked,
+            subject_kind="resident",
+            subject_ids=[r.pk for r in rows],
+            fields=MASKED_FIELDS,
+            via="list",
+        )
+    return queryset.count(), [resident_view(r, masked=True) for r in rows]
 
 
-def resident_get(*, actor: Actor, purpose: Purpose, id_number: str) -> ResidentView:
-    """One resident, masked. Unknown numbers and readers without access both get ``NotFound``."""
-    if not policy.has(actor, Perm.READ):
-        raise NotFound()
+def resident_get(*, actor: Actor, purpose: Purpose | str | None, id_number: str) -> ResidentView:
+    """One resident, masked, logged. Unknown numbers and readers without access both get ``NotFound``; a reader
+    whose roles do not fit the purpose gets a 403. Refusals are logged."""
     resident = Resident.objects.filter(id_number=id_number.strip().upper()).first()
+    checked = require_read(
+        actor=actor,
+        purpose=purpose,
+        subject_kind="resident",
+        subject_id=resident.pk if resident else None,
+        fields=MASKED_FIELDS,
+        via="get",
+    )
     if resident is None:
         raise NotFound()
+    access_log(
+        actor=actor,
+        purpose=checked,
+        subject_kind="resident",
+        subject_ids=[resident.pk],
+        fields=MASKED_FIELDS,
+        via="get",
+    )
     return resident_view(resident, masked=True)
 
 
 def legal_person_list(
     *, actor: Actor, purpose: Purpose, district_code: str | None = None, limit: int = 50, offset: int = 0
 ) -> tuple[int, list[LegalPersonView]]:
-    policy.require(actor, Perm.READ)
+    """The public facts of legal persons (the representative's name masked) for readers of the registry."""
+    if not may_read_somehow(actor):
+        raise PermissionDenied()
     queryset = LegalPerson.objects.select_related("legal_representative").order_by("uscc")
     if district_code:
         queryset = queryset.filter(district_code=district_code)
@@ -130,7 +180,7 @@ def legal_person_list(
 
 
 def legal_person_get(*, actor: Actor, purpose: Purpose, uscc: str) -> LegalPersonView:
-    if not policy.has(actor, Perm.READ):
+    if not may_read_somehow(actor):
         raise NotFound()
     found = LegalPerson.objects.select_related("legal_representative").filter(uscc=uscc.strip().upper()).first()
     if found is None:
@@ -148,3 +198,69 @@ def living_resident_matches(*, id_number: str, name: str) -> bool:
 
 def legal_person_exists(*, uscc: str) -> bool:
     return LegalPerson.objects.filter(uscc=uscc.strip().upper()).exists()
+
+
+# --- audit: the access log and the change history ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AccessFilter:
+    """Filters of the access log; empty values filter nothing. ``record`` is an ID number or a record number."""
+
+    actor_ref: str = ""
+    record: str = ""
+    purpose: str = ""
+    outcome: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def _access_queryset(actor: Actor, filters: AccessFilter) -> QuerySet[RegistryAccess]:
+    policy.require(actor, Perm.AUDIT_ACCESS)
+    queryset = RegistryAccess.objects.order_by("-accessed_at", "-id")
+    if filters.actor_ref:
+        queryset = queryset.filter(actor_ref=filters.actor_ref.strip())
+    record = filters.record.strip().upper()
+    if record:
+        if record.isdigit() and len(record) < 15:
+            queryset = queryset.filter(subject_id=int(record))
+        else:
+            found = Resident.objects.filter(id_number=record).values_list("pk", flat=True).first()
+            queryset = queryset.filter(subject_kind="resident", subject_id=found) if found else queryset.none()
+    if filters.purpose:
+        queryset = queryset.filter(purpose=filters.purpose)
+    if filters.outcome:
+        queryset = queryset.filter(outcome=filters.outcome)
+    zone = timezone.get_current_timezone()
+    if filters.since:
+        queryset = queryset.filter(accessed_at__gte=dt.datetime.combine(filters.since, dt.time.min, zone))
+    if filters.until:
+        end = dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time.min, zone)
+        queryset = queryset.filter(accessed_at__lt=end)
+    return queryset
+
+
+def access_log_list(
+    *, actor: Actor, filters: AccessFilter, limit: int = 50, offset: int = 0
+) -> tuple[int, list[RegistryAccess]]:
+    """``(count, rows)`` of the access log, newest first, for auditors."""
+    queryset = _access_queryset(actor, filters)
+    limit, offset = _page(limit, offset)
+    return queryset.count(), list(queryset[offset : offset + limit])
+
+
+def access_log_export(*, actor: Actor, filters: AccessFilter) -> Iterator[RegistryAccess]:
+    """Every row matching ``filters``, streamed in chunks (for the CSV export)."""
+    return _access_queryset(actor, filters).iterator(chunk_size=2000)
+
+
+def record_changes(
+    *, actor: Actor, subject_kind: str, subject_id: int, limit: int = 50, offset: int = 0
+) -> tuple[int, list[RecordChange]]:
+    """The change history of one record (newest first), for auditors."""
+    policy.require(actor, Perm.AUDIT_ACCESS)
+    queryset = RecordChange.objects.filter(subject_kind=subject_kind, subject_id=subject_id).order_by(
+        "-changed_at", "-id"
+    )
+    limit, offset = _page(limit, offset)
+    return queryset.count(), list(queryset[offset : offset + limit])

@@ -91,13 +91,23 @@ def test_caseworker_discloses_for_case_handling_and_the_access_is_logged() -> No
     ],
     ids=["statistics", "data-officer", "auditor-for-cases", "client-without-disclose-scope"],
 )
-def test_disclosure_without_a_justifying_purpose_is_refused_and_not_logged(actor: Actor, purpose: Purpose) -> None:
+def test_disclosure_without_a_justifying_purpose_is_refused_and_logged_as_denied(
+    actor: Actor, purpose: Purpose
+) -> None:
     person = factories.resident()
 
     with pytest.raises(PermissionDenied):
         services.resident_disclose(actor=actor, purpose=purpose, id_number=person.id_number)
 
-    assert RegistryAccess.objects.count() == 0
+    log = RegistryAccess.objects.get()
+    assert (log.actor_ref, log.purpose, log.subject_id, log.outcome, log.unmasked, log.via) == (
+        actor.ref,
+        purpose.value,
+        person.pk,
+        "denied",
+        True,
+        "disclose",
+    )
 
 
 def test_auditor_discloses_for_an_audit() -> None:
