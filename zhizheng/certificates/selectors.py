@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from zhizheng.accounts.models import User
 from zhizheng.certificates import checks, credentials, dataintegrity, keys
-from zhizheng.certificates.choices import CertificateStatus
+from zhizheng.certificates.choices import CHECK_LABELS, CHECK_MESSAGES, CertificateStatus
 from zhizheng.certificates.errors import ShareLinkExpired
 from zhizheng.certificates.models import Certificate, IssuerKey, ShareLink, StatusList
 from zhizheng.certificates.permissions import ISSUE_ROLES
@@ -216,6 +216,38 @@ class Verification:
     @property
     def valid(self) -> bool:
         return self.outcome.valid
+
+    @property
+    def verdict(self) -> str:
+        """One word for the reader: valid, revoked, expired, not_yet_valid, tampered, unknown_key or malformed."""
+        failed = {c.code for c in self.outcome.checks if not c.ok}
+        for code, word in (
+            ("structure.invalid", "malformed"),
+            ("signature.invalid", "tampered"),
+            ("signature.malformed", "tampered"),
+            ("key.unknown", "unknown_key"),
+            ("key.wrong_controller", "unknown_key"),
+            ("status.revoked", "revoked"),
+            ("validity.expired", "expired"),
+            ("validity.not_yet_valid", "not_yet_valid"),
+            ("status.unavailable", "status_unavailable"),
+        ):
+            if code in failed:
+                return word
+        return "valid"
+
+    def checks_json(self) -> list[dict[str, Any]]:
+        """The checks with their detail in the active language."""
+        return [
+            {
+                "name": c.name,
+                "label": str(CHECK_LABELS[c.name]),
+                "ok": c.ok,
+                "code": c.code,
+                "detail": str(CHECK_MESSAGES[c.code]) % dict(c.params) if c.params else str(CHECK_MESSAGES[c.code]),
+            }
+            for c in self.outcome.checks
+        ]
 
 
 def verify_credential(document: Any, *, now: dt.datetime | None = None) -> Verification:

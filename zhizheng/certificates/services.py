@@ -35,7 +35,7 @@ from zhizheng.certificates.errors import (
 from zhizheng.certificates.models import Certificate, CertificateType, IssuerKey, ShareLink, StatusList
 from zhizheng.certificates.permissions import Perm, policy
 from zhizheng.core.actor import SYSTEM, Actor
-from zhizheng.core.errors import ValidationFailed
+from zhizheng.core.errors import DomainError, ValidationFailed
 from zhizheng.ledger import services as ledger
 from zhizheng.orgs.models import Department
 from zhizheng.registries.models import LegalPerson, Resident
@@ -219,6 +219,53 @@ def _resolve_holders(identifiers: set[str]) -> tuple[dict[str, Resident], dict[s
     return residents, legal_persons
 
 
+def _prepare(
+    actor: Actor,
+    request: IssueRequest,
+    types: dict[str, CertificateType],
+    residents: dict[str, Resident],
+    legal_persons: dict[str, LegalPerson],
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """Check one issue request and resolve its type, department, holder and validity."""
+    certificate_type = request.certificate_type
+    if isinstance(certificate_type, str):
+        found = types.get(certificate_type)
+        if found is None:
+            raise CertificateTypeUnknown(params={"code": certificate_type})
+        certificate_type = found
+    department = request.issuing_department or certificate_type.issuing_department
+    if department.pk != certificate_type.issuing_department_id:
+        raise NotIssuingDepartment(params={"department": department.name, "type": certificate_type.name})
+    policy.require(actor, Perm.ISSUE, department)
+    holder = request.holder.strip().upper()
+    resident, legal_person = residents.get(holder), legal_persons.get(holder)
+    if resident is None and legal_person is None:
+        raise HolderUnknown(params={"holder": holder})
+    kind = HolderKind.PERSON if resident is not None else HolderKind.LEGAL_PERSON
+    if certificate_type.holder_kind not in (kind, HolderKind.EITHER):
+        label = HolderKind(certificate_type.holder_kind).label
+        raise HolderKindMismatch(params={"type": certificate_type.name, "kind": label})
+    valid_from = request.valid_from or now
+    valid_until = request.valid_until
+    if valid_until is None and certificate_type.validity_years:
+        valid_until = _years_later(valid_from, certificate_type.validity_years)
+    if valid_until is not None and valid_until <= valid_from:
+        raise ValidityInvalid()
+    return {
+        "type": certificate_type,
+        "department": department,
+        "holder": holder,
+        "kind": kind,
+        "resident": resident,
+        "legal_person": legal_person,
+        "subject": _clean_subject(certificate_type, request.subject),
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+        "replaces": request.replaces,
+    }
+
+
 @transaction.atomic
 def certificates_issue_many(
     *, actor: Actor, requests: Sequence[IssueRequest], act: str = "certificates.certificate.issued"
@@ -232,45 +279,12 @@ def certificates_issue_many(
     identifiers = {r.holder.strip().upper() for r in requests}
     residents, legal_persons = _resolve_holders(identifiers)
     prepared: list[dict[str, Any]] = []
-    for request in requests:
-        certificate_type = request.certificate_type
-        if isinstance(certificate_type, str):
-            found = types.get(certificate_type)
-            if found is None:
-                raise CertificateTypeUnknown(params={"code": certificate_type})
-            certificate_type = found
-        department = request.issuing_department or certificate_type.issuing_department
-        if department.pk != certificate_type.issuing_department_id:
-            raise NotIssuingDepartment(params={"department": department.name, "type": certificate_type.name})
-        policy.require(actor, Perm.ISSUE, department)
-        holder = request.holder.strip().upper()
-        resident, legal_person = residents.get(holder), legal_persons.get(holder)
-        if resident is None and legal_person is None:
-            raise HolderUnknown(params={"holder": holder})
-        kind = HolderKind.PERSON if resident is not None else HolderKind.LEGAL_PERSON
-        if certificate_type.holder_kind not in (kind, HolderKind.EITHER):
-            label = HolderKind(certificate_type.holder_kind).label
-            raise HolderKindMismatch(params={"type": certificate_type.name, "kind": label})
-        valid_from = request.valid_from or now
-        valid_until = request.valid_until
-        if valid_until is None and certificate_type.validity_years:
-            valid_until = _years_later(valid_from, certificate_type.validity_years)
-        if valid_until is not None and valid_until <= valid_from:
-            raise ValidityInvalid()
-        prepared.append(
-            {
-                "type": certificate_type,
-                "department": department,
-                "holder": holder,
-                "kind": kind,
-                "resident": resident,
-                "legal_person": legal_person,
-                "subject": _clean_subject(certificate_type, request.subject),
-                "valid_from": valid_from,
-                "valid_until": valid_until,
-                "replaces": request.replaces,
-            }
-        )
+    for position, request in enumerate(requests):
+        try:
+            prepared.append(_prepare(actor, request, types, residents, legal_persons, now))
+        except DomainError as exc:
+            exc.batch_position = position  # type: ignore[attr-defined]  # which request of the batch was refused
+            raise
     by_department: dict[int, list[dict[str, Any]]] = {}
     for item in prepared:
         by_department.setdefault(item["department"].pk, []).append(item)
