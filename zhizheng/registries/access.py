@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhizheng.core.actor import Actor
@@ -25,12 +26,12 @@ class PurposeRequired(PermissionDenied):
 
 class PurposeNotAllowed(PermissionDenied):
     code = "registries.purpose_not_allowed"
-    message = _("Your roles do not allow reading the population registry for the purpose “%(purpose)s”.")
+    message = _("Your roles do not allow reading the population registry for this purpose.")
 
 
 class DisclosureNotAllowed(PermissionDenied):
     code = "registries.disclosure_not_allowed"
-    message = _("Your roles do not allow seeing unmasked personal data for the purpose “%(purpose)s”.")
+    message = _("Your roles do not allow seeing unmasked personal data for this purpose.")
 
 
 def access_log(
@@ -100,6 +101,10 @@ def require_read(
         raise PurposeRequired(params={"purposes": ", ".join(Purpose.values)})
     if purpose not in Purpose.values:
         raise PurposeRequired(params={"purposes": ", ".join(Purpose.values)})
+    # The purpose's label is composed lazily so that ``detail`` and ``detail_en`` each show it in their language.
+    label = Purpose(purpose).label
     if unmasked and policy.has(actor, Perm.READ, purpose):
-        raise DisclosureNotAllowed(params={"purpose": Purpose(purpose).label})
-    raise PurposeNotAllowed(params={"purpose": Purpose(purpose).label})
+        template = _("Your roles do not allow seeing unmasked personal data for the purpose “{purpose}”.")
+        raise DisclosureNotAllowed(format_lazy(template, purpose=label))
+    template = _("Your roles do not allow reading the population registry for the purpose “{purpose}”.")
+    raise PurposeNotAllowed(format_lazy(template, purpose=label))

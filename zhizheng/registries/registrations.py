@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhizheng.core.actor import Actor
@@ -41,21 +42,25 @@ PERSONAL = ("id_number", "name", "address", "household_address", "spouse_id_numb
 
 class RegistrationInvalid(ValidationFailed):
     code = "registries.registration_invalid"
-    message = _("The registration cannot be accepted: %(reason)s")
+    message = _("The registration cannot be accepted.")
 
 
 class RecordStateConflict(Conflict):
     code = "registries.record_state_conflict"
-    message = _("The registry record is not in a state that allows this: %(reason)s")
+    message = _("The registry record is not in a state that allows this.")
 
 
+# The reason is composed lazily, so that ``detail`` and ``detail_en`` each render it in their own language.
 def _invalid(reason: Any, field: str | None = None) -> RegistrationInvalid:
     errors = {field: [reason]} if field else None
-    return RegistrationInvalid(params={"reason": reason}, field_errors=errors)
+    message = format_lazy(_("The registration cannot be accepted: {reason}"), reason=reason)
+    return RegistrationInvalid(message, field_errors=errors)
 
 
 def _conflict(reason: Any) -> RecordStateConflict:
-    return RecordStateConflict(params={"reason": reason})
+    return RecordStateConflict(
+        format_lazy(_("The registry record is not in a state that allows this: {reason}"), reason=reason)
+    )
 
 
 def _today() -> dt.date:

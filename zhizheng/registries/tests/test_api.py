@@ -1,0 +1,199 @@
+"""The registries API: masked reads with a purpose, logged; registrations by the right registrars; the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from zhizheng.accounts.models import User
+from zhizheng.accounts.tests import factories as accounts_factories
+from zhizheng.ledger.models import Entry
+from zhizheng.orgs.tests import factories as orgs_factories
+from zhizheng.registries.models import Household, LegalPerson, RegistryAccess, Resident
+from zhizheng.registries.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _staff(code: str, role: str) -> User:
+    department = orgs_factories.Department.objects.filter(code=code).first() or orgs_factories.department(code=code)
+    person = accounts_factories.staff()
+    orgs_factories.membership(user=person, department=department, role=role)
+    return person
+
+
+@pytest.fixture
+def people() -> dict[str, User | None]:
+    return {
+        "anonymous": None,
+        "citizen": accounts_factories.citizen(),
+        "police": _staff("GAJ", "caseworker"),
+        "civil": _staff("MZJ", "caseworker"),
+        "market": _staff("SCJGJ", "caseworker"),
+        "auditor": _staff("SZFB", "auditor"),
+    }
+
+
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _parent() -> Resident:
+    parent = factories.resident(born=dt.date(1990, 3, 1))
+    parent.household = Household.objects.create(
+        number="990103000001", address="示范市西城区青山路8号", district_code="990103"
+    )
+    parent.relation_to_head = "head"
+    parent.save()
+    return parent
+
+
+def test_reads_are_masked_need_a_purpose_and_are_logged(people: dict[str, Any]) -> None:
+    person = factories.resident(name="陈小静")
+    police = _client(people["police"])
+    url = f"/api/v1/registries/residents/{person.id_number}"
+
+    masked = police.get(url, {"purpose": "law_enforcement"})
+    no_purpose = police.get(url)
+    unmasked = police.post(f"{url}/disclose", {"purpose": "law_enforcement"}, content_type="application/json")
+    citizen = _client(people["citizen"]).get(url, {"purpose": "service_handling"})
+    anonymous = _client(None).get(url, {"purpose": "service_handling"})
+
+    assert (masked.status_code, masked.json()["name"], masked.json()["masked"]) == (200, "陈**", True)
+    assert person.id_number not in masked.content.decode()
+    assert (no_purpose.status_code, no_purpose.json()["code"]) == (403, "registries.purpose_required")
+    assert (unmasked.status_code, unmasked.json()["name"]) == (200, "陈小静")
+    assert (citizen.status_code, anonymous.status_code) == (404, 401)
+    assert list(RegistryAccess.objects.order_by("id").values_list("purpose", "outcome", "unmasked")) == [
+        ("law_enforcement", "granted", False),
+        ("", "denied", False),
+        ("law_enforcement", "granted", True),
+        ("service_handling", "denied", False),
+    ]
+
+
+def test_resident_list_is_paged_with_a_query_ceiling(people: dict[str, Any], django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    for _index in range(4):
+        factories.resident()
+    client = _client(people["police"])
+    client.get("/api/v1/registries/residents", {"purpose": "statistics", "limit": 1})  # warm the session
+
+    with django_assert_max_num_queries(12):
+        page = client.get("/api/v1/registries/residents", {"purpose": "statistics", "limit": 3}).json()
+    too_big = client.get("/api/v1/registries/residents", {"purpose": "statistics", "limit": 1000})
+
+    assert (page["count"], len(page["items"])) == (4, 3)
+    assert too_big.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 401), ("citizen", 403), ("civil", 403), ("market", 403), ("police", 201)],
+)
+def test_birth_registration_matrix(people: dict[str, Any], who: str, status: int) -> None:
+    parent = _parent()
+    body = {"name": "陈小雨", "sex": "female", "birth_on": "2026-01-15", "parent_id_number": parent.id_number}
+
+    response = _client(people[who]).post("/api/v1/registries/births", body, content_type="application/json")
+
+    assert response.status_code == status
+    assert Resident.objects.count() == (2 if status == 201 else 1)
+    if status == 201:
+        assert response.json()["name"] == "陈**"
+        assert response.json()["household_number"] == "990103000001"
+
+
+def test_registration_errors_are_problems_in_chinese_and_english(people: dict[str, Any]) -> None:
+    him = factories.resident(name="赵磊", male=True, born=dt.date(1995, 1, 1))
+    her = factories.resident(name="钱丽", born=dt.date(1996, 1, 1))
+    civil = _client(people["civil"])
+    body = {"first_id_number": him.id_number, "second_id_number": her.id_number}
+
+    first = civil.post("/api/v1/registries/marriages", body, content_type="application/json")
+    again = civil.post("/api/v1/registries/marriages", body, content_type="application/json")
+    same = civil.post(
+        "/api/v1/registries/marriages",
+        {"first_id_number": him.id_number, "second_id_number": him.id_number},
+        content_type="application/json",
+    )
+    police_death = _client(people["police"]).post(
+        "/api/v1/registries/deaths",
+        {"id_number": him.id_number, "died_on": "not a date"},
+        content_type="application/json",
+    )
+
+    assert first.status_code == 204
+    assert (again.status_code, again.json()["code"]) == (409, "registries.record_state_conflict")
+    assert "already married" in again.json()["detail_en"]
+    assert "已经" in again.json()["detail"]
+    assert (same.status_code, list(same.json()["errors"])) == (422, ["second_id_number"])
+    assert (police_death.status_code, list(police_death.json()["errors"])) == (422, ["died_on"])
+    assert Entry.objects.count() == 2
+
+
+def test_legal_person_registration_through_the_api(people: dict[str, Any]) -> None:
+    boss = factories.resident(born=dt.date(1980, 1, 1))
+    market = _client(people["market"])
+    body = {
+        "name": "示范市青禾餐饮有限公司",
+        "type": "limited_company",
+        "representative_id_number": boss.id_number,
+        "registered_capital_fen": 50_000_000,
+        "business_scope": "餐饮服务",
+        "address": "示范市南湖区湖滨路8号",
+        "district_code": "990104",
+    }
+
+    created = market.post("/api/v1/registries/legal-persons", body, content_type="application/json")
+    uscc = created.json()["uscc"]
+    changed = market.patch(
+        f"/api/v1/registries/legal-persons/{uscc}",
+        {"address": "示范市南湖区湖滨路10号"},
+        content_type="application/json",
+    )
+    refused = _client(people["police"]).post(
+        f"/api/v1/registries/legal-persons/{uscc}/deregistration",
+        {"reason": "无权注销"},
+        content_type="application/json",
+    )
+    cancelled = market.post(
+        f"/api/v1/registries/legal-persons/{uscc}/deregistration",
+        {"reason": "股东决议解散"},
+        content_type="application/json",
+    )
+
+    assert created.status_code == 201
+    assert created.json()["legal_representative"].endswith("*")
+    assert (changed.status_code, changed.json()["address"]) == (200, "示范市南湖区湖滨路10号")
+    assert refused.status_code == 403
+    assert (cancelled.status_code, cancelled.json()["status"]) == (200, "deregistered")
+    assert LegalPerson.objects.get().status == "deregistered"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 401), ("citizen", 403), ("police", 403), ("market", 403), ("auditor", 200)]
+)
+def test_access_log_matrix(people: dict[str, Any], who: str, status: int) -> None:
+    person = factories.resident()
+    _client(people["police"]).get(f"/api/v1/registries/residents/{person.id_number}", {"purpose": "law_enforcement"})
+
+    listing = _client(people[who]).get("/api/v1/registries/access-log", {"record": person.id_number})
+    export = _client(people[who]).get("/api/v1/registries/access-log/export")
+    changes = _client(people[who]).get(f"/api/v1/registries/changes/resident/{person.pk}")
+
+    assert (listing.status_code, export.status_code, changes.status_code) == (status, status, status)
+    if status == 200:
+        assert listing.json()["count"] == 1
+        assert listing.json()["items"][0]["purpose"] == "law_enforcement"
+        text = export.content.decode("utf-8-sig")
+        assert (
+            text.splitlines()[0] == "accessed_at,actor_ref,purpose,subject_kind,subject_id,fields,unmasked,outcome,via"
+        )
+        assert f",law_enforcement,resident,{person.pk}," in text
+        assert export["Content-Disposition"] == 'attachment; filename="registry-access-log.csv"'
