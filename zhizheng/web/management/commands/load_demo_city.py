@@ -23,6 +23,8 @@ from zhizheng.accounts import services as accounts_services
 from zhizheng.accounts.models import User
 from zhizheng.core.actor import SYSTEM
 from zhizheng.core.validators import USCC_CHARACTERS, check_id_number, id_number_make, uscc_make
+from zhizheng.govservices import services as govservices_services
+from zhizheng.govservices.models import ServiceItem
 from zhizheng.orgs import services as orgs_services
 from zhizheng.orgs.choices import Role
 from zhizheng.orgs.models import Department, Division, Membership
@@ -254,6 +256,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             divisions = orgs_services.divisions_load(actor=SYSTEM)
             departments = orgs_services.departments_load(actor=SYSTEM)
+            # Service catalogue (govservices): themes, the 160 items with their guides, life events.
+            catalogue = govservices_services.catalogue_load(actor=SYSTEM)
             residents = [generator.resident() for _index in range(options["residents"])]
             counts.residents = registries_services.residents_import(actor=SYSTEM, records=residents)
             businesses = generator.legal_persons(options["businesses"], residents)
@@ -267,6 +271,7 @@ class Command(BaseCommand):
             f"示范市 demo city loaded in {elapsed:.1f} s (seed {options['seed']}). New / total:",
             f"  divisions      +{divisions.created} / {Division.objects.count()}",
             f"  departments    +{departments.created} / {Department.objects.count()}",
+            f"  catalogue      +{catalogue.created} items and life events / {ServiceItem.objects.count()} items",
             f"  residents      +{counts.residents} / {Resident.objects.count()}",
             f"  enterprises    +{counts.legal_persons} / {LegalPerson.objects.count()}",
             f"  staff accounts +{counts.staff} / {User.objects.filter(kind=User.Kind.STAFF).count()}",

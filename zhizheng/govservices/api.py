@@ -1,0 +1,167 @@
+"""The catalogue and search API under /api/v1/services/: public reads (published items only)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Router
+
+from zhizheng.core.actor import ANONYMOUS, Actor
+from zhizheng.core.errors import ValidationFailed
+from zhizheng.govservices import selectors
+from zhizheng.govservices.choices import Audience
+from zhizheng.govservices.models import ServiceItem
+from zhizheng.govservices.schemas import (
+    FeeOut,
+    HallOut,
+    ItemDetailOut,
+    ItemListOut,
+    ItemSummaryOut,
+    MaterialOut,
+    ResultOut,
+    SearchHitOut,
+    SearchOut,
+    SuggestionOut,
+    SuggestOut,
+)
+from zhizheng.govservices.search.errors import MAX_SUGGEST_LIMIT, InvalidSearchLimit, check_limit
+
+router = Router(tags=["services"])
+
+MAX_PAGE_SIZE = 100
+AUDIENCES = {"individual": Audience.INDIVIDUAL.value, "legal_person": Audience.LEGAL_PERSON.value}
+
+
+class InvalidListParameter(ValidationFailed):
+    code = "govservices.invalid_list_parameter"
+    message = _("A list parameter is invalid: correct the fields named.")
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = getattr(request, "actor", None)
+    return actor if isinstance(actor, Actor) else ANONYMOUS
+
+
+def _limit(raw: str | None, *, default: int, maximum: int) -> int:
+    """Parse ``limit`` ourselves so that a non-number gets the search's own error code, not a generic one."""
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidSearchLimit(
+            params={"max": maximum},
+            field_errors={"limit": [_("The number of results must be a whole number.")]},
+        ) from None
+    return check_limit(value, maximum=maximum)
+
+
+@router.get("/services/search", response=SearchOut, auth=None, operation_id="govservices_search_list")
+def search(request: HttpRequest, q: str = "", limit: str | None = None) -> SearchOut:
+    """Service items and life events for what a person typed, best first.
+
+    Life events ("一件事") appear among the items with their ``LE-nn`` code, ``kind`` = ``life_event`` and an empty
+    ``department``. Errors: ``govservices.invalid_query`` (``q`` blank or over 100 characters) and
+    ``govservices.invalid_search_limit`` (``limit`` not 1…50), both 422 problem+json."""
+    hits = selectors.service_search(actor=_actor(request), query=q, limit=_limit(limit, default=10, maximum=50))
+    return SearchOut(
+        count=len(hits),
+        items=[
+            SearchHitOut(
+                code=h.code,
+                name=h.name,
+                department=h.department,
+                score=h.score,
+                kind=h.kind,
+                department_name=h.department_name,
+            )
+            for h in hits
+        ],
+    )
+
+
+@router.get("/services/suggest", response=SuggestOut, auth=None, operation_id="govservices_suggest_list")
+def suggest(request: HttpRequest, q: str = "", limit: str | None = None) -> SuggestOut:
+    """Type-ahead: names completing what has been typed (full pinyin and initials work: "gjj"). Nothing typed
+    yet answers an empty list; ``limit`` is 1…20 (default 8)."""
+    found = selectors.service_suggest(
+        actor=_actor(request), query=q, limit=_limit(limit, default=8, maximum=MAX_SUGGEST_LIMIT)
+    )
+    return SuggestOut(count=len(found), items=[SuggestionOut(text=s.text, code=s.code, kind=s.kind) for s in found])
+
+
+def _summary(item: ServiceItem) -> dict[str, object]:
+    return {
+        "code": item.code,
+        "name": item.name,
+        "item_type": item.item_type,
+        "department": item.department.code,
+        "department_name": item.department.name,
+        "audience": item.audience,
+        "themes": sorted({t.name for t in item.themes.all()}),
+        "processing_kind": item.processing_kind,
+        "promised_days": item.promised_days,
+        "statutory_days": item.statutory_days,
+        "max_visits": item.max_visits,
+        "online_level": item.online_level,
+    }
+
+
+@router.get("/services/items", response=ItemListOut, auth=None, operation_id="govservices_item_list")
+def item_list(
+    request: HttpRequest,
+    theme: str | None = None,
+    department: str | None = None,
+    audience: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> ItemListOut:
+    """Published items by code. Filters: ``theme`` (a theme name such as 社会保障), ``department`` (a code such as
+    SCJGJ), ``audience`` (``individual`` or ``legal_person``). ``limit`` 1…100, ``offset`` ≥ 0."""
+    problems: dict[str, list[object]] = {}
+    if audience is not None and audience not in AUDIENCES:
+        problems["audience"] = [_("Use individual or legal_person.")]
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        problems["limit"] = [_("Ask for between 1 and 100 items.")]
+    if offset < 0:
+        problems["offset"] = [_("The offset cannot be negative.")]
+    if problems:
+        raise InvalidListParameter(field_errors=problems)  # type: ignore[arg-type]
+    queryset = selectors.items_list(
+        actor=_actor(request),
+        theme_name=theme or None,
+        department=department or None,
+        audience=AUDIENCES.get(audience or ""),
+    )
+    count = queryset.count()
+    items = [ItemSummaryOut(**_summary(i)) for i in queryset[offset : offset + limit]]  # type: ignore[arg-type]
+    return ItemListOut(count=count, items=items)
+
+
+@router.get("/services/items/{code}", response=ItemDetailOut, auth=None, operation_id="govservices_item_get")
+def item_get(request: HttpRequest, code: str) -> ItemDetailOut:
+    """One published item with everything its guide (办事指南) shows; an unknown or unpublished code is 404."""
+    item = selectors.item_for_code(actor=_actor(request), code=code)
+    return ItemDetailOut(
+        **_summary(item),  # type: ignore[arg-type]
+        legal_basis=list(item.legal_basis),
+        fee=FeeOut(charged=item.fee_charged, standard=item.fee_standard, basis=item.fee_basis),
+        conditions=item.conditions,
+        keywords=list(item.keywords),
+        description=item.description,
+        steps=list(item.steps),
+        result=ResultOut(name=item.result_name, certificate_type=item.result_certificate_type),
+        materials=[
+            MaterialOut(
+                name=m.name,
+                form=m.form,
+                required=m.required,
+                source=m.source,
+                certificate_type=m.certificate_type,
+                note=m.note,
+            )
+            for m in item.materials.all()
+        ],
+        hall=HallOut(address=item.hall_address, hours=item.hall_hours),
+        life_events=sorted({s.event.code for s in item.life_event_stages.all()}),
+    )

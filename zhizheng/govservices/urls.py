@@ -1,0 +1,20 @@
+"""Portal pages of the catalogue, mounted under /services/."""
+
+from django.urls import path
+
+from zhizheng.govservices import views
+
+app_name = "govservices"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("business/", views.business, name="business"),
+    path("themes/<str:audience>/<str:name>/", views.theme, name="theme"),
+    path("departments/", views.departments, name="departments"),
+    path("departments/<str:code>/", views.department, name="department"),
+    path("life-events/", views.life_events, name="life_events"),
+    path("life-events/<str:code>/", views.life_event, name="life_event"),
+    path("items/<str:code>/", views.item, name="item"),
+    path("search/", views.search, name="search"),
+    path("search/suggest/", views.suggest, name="suggest"),
+]
