@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ledger/", include("zhizheng.ledger.urls")),
     path("services/", include("zhizheng.govservices.urls")),
     path("certificates/", include("zhizheng.certificates.urls")),
+    path("open311/v2/", include("zhizheng.cityevents.open311.urls")),
     path("", include("zhizheng.web.urls")),
 ]
 

@@ -181,7 +181,11 @@ def _require_note(note: str, *, field_name: str, message: str | Promise) -> str:
 
 def _lock(event: Event) -> Event:
     """The event re-read under a row lock, so two people acting at once cannot both move it."""
-    return Event.objects.select_for_update(of=("self",)).select_related("responsible_department", "category").get(pk=event.pk)
+    return (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("responsible_department", "category")
+        .get(pk=event.pk)
+    )
 
 
 # --- intake ---------------------------------------------------------------------------------------------------
@@ -675,6 +679,20 @@ def open311_client_create(*, actor: Actor, name: str) -> tuple[Open311Client, st
     client = Open311Client.objects.create(name=cleaned, key_prefix=key[:10], key_hash=token_hash(key))
     ledger.record(actor=actor, act="cityevents.open311_client.created", subject=client, payload={"name": cleaned})
     return client, key
+
+
+@transaction.atomic
+def open311_client_revoke(*, actor: Actor, name: str) -> Open311Client:
+    """Turn a client's key off; its requests stay."""
+    if not (actor.is_system or actor.is_superuser):
+        raise PermissionDenied()
+    client = Open311Client.objects.select_for_update().filter(name=name).first()
+    if client is None:
+        raise ValidationFailed(field_errors={"name": [_("No Open311 client has this name.")]})
+    client.active = False
+    client.save(update_fields=["active", "updated_at"])
+    ledger.record(actor=actor, act="cityevents.open311_client.revoked", subject=client, payload={"name": name})
+    return client
 
 
 __all__ = ["Report", "Suggestion", "event_report", "phone_hash", "token_hash"]

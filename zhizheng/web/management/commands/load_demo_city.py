@@ -21,6 +21,8 @@ from django.db import transaction
 
 from zhizheng.accounts import services as accounts_services
 from zhizheng.accounts.models import User
+from zhizheng.certificates import demo as certificates_demo
+from zhizheng.certificates.models import Certificate
 from zhizheng.core.actor import SYSTEM
 from zhizheng.core.validators import USCC_CHARACTERS, check_id_number, id_number_make, uscc_make
 from zhizheng.govservices import services as govservices_services
@@ -266,6 +268,8 @@ class Command(BaseCommand):
             staff = generator.staff(department_codes)
             self._load_staff(staff, counts)
             self._load_demo_people(residents, businesses, counts)
+            # Electronic certificates (certificates): ID cards, household registers, licences … for the city above.
+            certificates = certificates_demo.demo_certificates(actor=SYSTEM, today=TODAY)
         elapsed = time.perf_counter() - started
         lines = [
             f"示范市 demo city loaded in {elapsed:.1f} s (seed {options['seed']}). New / total:",
@@ -277,6 +281,7 @@ class Command(BaseCommand):
             f"  staff accounts +{counts.staff} / {User.objects.filter(kind=User.Kind.STAFF).count()}",
             f"  role grants    +{counts.memberships} / {Membership.objects.count()}",
             f"  demo citizens  +{counts.demo_people} (citizen, agent)",
+            f"  certificates   +{certificates.issued} / {Certificate.objects.count()} (signed credentials)",
             f"Demo log-ins (password {DEMO_PASSWORD}): {', '.join(['citizen', 'agent', *DEMO_STAFF])}; "
             "see docs/demo-logins.md.",
         ]
