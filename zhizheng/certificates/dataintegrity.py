@@ -1,7 +1,7 @@
 """W3C Data Integrity proofs: the ``eddsa-jcs-2022`` cryptosuite, Multikey encoding and a cryptosuite registry.
 
-Pure Python over ``cryptography``, ``rfc8785`` and ``base58``; no Django, so the standalone verifier
-(``python -m zhizheng.certificates.verify``) imports it as it is.
+Pure Python over ``cryptography``, ``base58`` and the ledger's RFC 8785 (``ledger.leaf.canonical``); no Django
+settings or database, so the standalone verifier (``python -m zhizheng.certificates.verify``) imports it as it is.
 
 eddsa-jcs-2022 (W3C vc-di-eddsa §3.3): the proof configuration is the proof without ``proofValue`` (and with the
 document's ``@context`` when it has one); the hash data is ``SHA-256(JCS(proofConfig)) || SHA-256(JCS(document
@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import base58
-import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+
+from zhizheng.ledger import leaf as jcs
 
 ED25519_PUB_PREFIX = b"\xed\x01"  # multicodec ed25519-pub, varint
 ED25519_PRIV_PREFIX = b"\x80\x26"  # multicodec ed25519-priv, varint
@@ -100,10 +101,11 @@ class Ed25519Signer:
 
 
 def canonical(value: Any) -> bytes:
-    """RFC 8785 JSON Canonicalization Scheme."""
+    """RFC 8785 JSON Canonicalization Scheme: the ledger's implementation (pure, no Django), which uses the C
+    ``json`` encoder where its output is byte-identical to RFC 8785 and the reference ``rfc8785`` otherwise."""
     try:
-        return rfc8785.dumps(value)
-    except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
+        return jcs.canonical(value)
+    except (jcs.LeafError, ValueError) as exc:
         raise ProofError(f"the document cannot be canonicalised (RFC 8785): {exc}") from exc
 
 
