@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("zhizheng.accounts.urls")),
     path("ledger/", include("zhizheng.ledger.urls")),
+    path("workbench/registries/", include("zhizheng.registries.urls")),
     path("services/", include("zhizheng.govservices.urls")),
     path("certificates/", include("zhizheng.certificates.urls")),
     path("open311/v2/", include("zhizheng.cityevents.open311.urls")),

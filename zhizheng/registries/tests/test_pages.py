@@ -1,0 +1,193 @@
+"""Workbench pages: registrations by the right registrars (HTMX forms), the access log for auditors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from zhizheng.accounts.models import User
+from zhizheng.accounts.tests import factories as accounts_factories
+from zhizheng.core.actor import Actor, ActorKind
+from zhizheng.ledger.models import Entry
+from zhizheng.orgs.tests import factories as orgs_factories
+from zhizheng.registries import selectors
+from zhizheng.registries.models import Household, LegalPerson, RegistryAccess, Resident
+from zhizheng.registries.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _staff(code: str, role: str) -> User:
+    department = orgs_factories.Department.objects.filter(code=code).first() or orgs_factories.department(code=code)
+    person = accounts_factories.staff()
+    orgs_factories.membership(user=person, department=department, role=role)
+    return person
+
+
+@pytest.fixture
+def people() -> dict[str, User | None]:
+    return {
+        "anonymous": None,
+        "citizen": accounts_factories.citizen(),
+        "police": _staff("GAJ", "caseworker"),
+        "civil": _staff("MZJ", "caseworker"),
+        "market": _staff("SCJGJ", "caseworker"),
+        "auditor": _staff("SZFB", "auditor"),
+    }
+
+
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _parent() -> Resident:
+    parent = factories.resident(born=dt.date(1990, 3, 1))
+    parent.household = Household.objects.create(
+        number="990103000001", address="示范市西城区青山路8号", district_code="990103"
+    )
+    parent.relation_to_head = "head"
+    parent.save()
+    return parent
+
+
+def test_the_index_shows_each_registrar_their_own_registrations(people: dict[str, Any]) -> None:
+    police = _client(people["police"]).get("/workbench/registries/").content.decode()
+    civil = _client(people["civil"]).get("/workbench/registries/").content.decode()
+    auditor = _client(people["auditor"]).get("/workbench/registries/").content.decode()
+
+    assert "出生登记" in police
+    assert "结婚登记" not in police
+    assert "结婚登记" in civil
+    assert "出生登记" not in civil
+    assert "基础库访问日志" in auditor
+    assert "出生登记" not in auditor
+    assert _client(None).get("/workbench/registries/").status_code == 302
+    assert _client(people["citizen"]).get("/workbench/registries/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 302), ("citizen", 403), ("civil", 403), ("market", 403), ("police", 200)]
+)
+def test_birth_page_matrix(people: dict[str, Any], who: str, status: int) -> None:
+    parent = _parent()
+    body = {"name": "陈小雨", "sex": "female", "birth_on": "2026-01-15", "parent_id_number": parent.id_number}
+    client = _client(people[who])
+
+    page = client.get("/workbench/registries/register/birth/")
+    posted = client.post("/workbench/registries/register/birth/", body)
+
+    assert (page.status_code, posted.status_code) == (status, status)
+    assert Resident.objects.count() == (2 if status == 200 else 1)
+
+
+def test_a_birth_through_htmx_answers_the_card_with_the_ledger_receipt(people: dict[str, Any]) -> None:
+    parent = _parent()
+    body = {"name": "陈小雨", "sex": "female", "birth_on": "2026-01-15", "parent_id_number": parent.id_number}
+
+    response = _client(people["police"]).post("/workbench/registries/register/birth/", body, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    child = Resident.objects.get(name="陈小雨")
+    assert response.status_code == 200
+    assert html.startswith('<section class="card shadow-sm" id="zz-registration"')
+    assert "出生登记成功" in html
+    assert child.id_number not in html
+    assert f"#{Entry.objects.get().index}" in html
+    assert "data-ledger-receipt" in html
+
+
+def test_errors_keep_the_input_and_say_what_is_wrong(people: dict[str, Any]) -> None:
+    parent = _parent()
+    police = _client(people["police"])
+    too_young = {"name": "陈小雨", "sex": "female", "birth_on": "1995-01-15", "parent_id_number": parent.id_number}
+    malformed = {"name": "", "sex": "x", "birth_on": "yesterday", "parent_id_number": "123"}
+
+    invalid = police.post("/workbench/registries/register/birth/", too_young)
+    broken = police.post("/workbench/registries/register/birth/", malformed)
+    dead = factories.resident(born=dt.date(1950, 1, 1), status="deceased")
+    conflict = police.post(
+        "/workbench/registries/register/death/", {"id_number": dead.id_number, "died_on": "2026-01-01"}
+    )
+
+    assert invalid.status_code == 422
+    assert "年龄过小" in invalid.content.decode()
+    assert 'value="陈小雨"' in invalid.content.decode()
+    assert broken.status_code == 422
+    assert broken.content.decode().count("data-field-error") == 4
+    assert conflict.status_code == 409
+    assert "已登记死亡" in conflict.content.decode()
+    assert Resident.objects.count() == 2
+
+
+def test_marriage_by_civil_affairs(people: dict[str, Any]) -> None:
+    him = factories.resident(name="赵磊", male=True, born=dt.date(1995, 1, 1))
+    her = factories.resident(name="钱丽", born=dt.date(1996, 1, 1))
+
+    response = _client(people["civil"]).post(
+        "/workbench/registries/register/marriage/",
+        {"first_id_number": him.id_number, "second_id_number": her.id_number},
+    )
+
+    assert response.status_code == 200
+    assert set(Resident.objects.values_list("marital_status", flat=True)) == {"married"}
+
+
+def test_legal_person_establishment_page(people: dict[str, Any]) -> None:
+    boss = factories.resident(born=dt.date(1980, 1, 1))
+    body = {
+        "name": "示范市青禾餐饮有限公司",
+        "type": "limited_company",
+        "representative_id_number": boss.id_number,
+        "registered_capital_yuan": "500000.00",
+        "business_scope": "餐饮服务",
+        "district_code": "990104",
+        "address": "示范市南湖区湖滨路8号",
+    }
+
+    response = _client(people["market"]).post("/workbench/registries/register/establish/", body)
+
+    company = LegalPerson.objects.get()
+    assert response.status_code == 200
+    assert f"法人设立登记成功，统一社会信用代码 {company.uscc}" in response.content.decode()
+    assert company.registered_capital_fen == 50_000_000
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 302), ("citizen", 403), ("police", 403), ("market", 403), ("auditor", 200)]
+)
+def test_access_log_page_matrix(people: dict[str, Any], who: str, status: int) -> None:
+    client = _client(people[who])
+
+    assert client.get("/workbench/registries/access-log/").status_code == status
+    assert client.get("/workbench/registries/access-log/export.csv").status_code == status
+
+
+def test_auditors_filter_page_and_export_the_log(people: dict[str, Any], django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    reader = Actor(kind=ActorKind.USER, user_id=9001, roles=frozenset({("SJJ", "data_officer")}))
+    person = factories.resident()
+    for _index in range(55):
+        selectors.resident_get(actor=reader, purpose="statistics", id_number=person.id_number)
+    RegistryAccess.objects.create(actor_ref="user:9002", purpose="", subject_kind="resident", outcome="denied")
+    auditor = _client(people["auditor"])
+    auditor.get("/workbench/registries/access-log/")
+
+    with django_assert_max_num_queries(12):
+        first = auditor.get("/workbench/registries/access-log/", {"actor": "user:9001"})
+    second = auditor.get("/workbench/registries/access-log/", {"actor": "user:9001", "page": 2})
+    denied = auditor.get("/workbench/registries/access-log/", {"outcome": "denied"})
+    bad = auditor.get("/workbench/registries/access-log/", {"since": "2026-02-01", "until": "2026-01-01"})
+    export = auditor.get("/workbench/registries/access-log/export.csv", {"record": person.id_number})
+
+    assert first.content.decode().count("data-access-row") == 50
+    assert "55" in first.content.decode()
+    assert second.content.decode().count("data-access-row") == 5
+    assert denied.content.decode().count("data-access-row") == 1
+    assert bad.status_code == 400
+    assert person.id_number not in first.content.decode()
+    assert len(export.content.decode("utf-8-sig").splitlines()) == 56
