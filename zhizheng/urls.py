@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("services/", include("zhizheng.govservices.urls")),
     path("certificates/", include("zhizheng.certificates.urls")),
     path("open311/v2/", include("zhizheng.cityevents.open311.urls")),
+    path("events/", include("zhizheng.cityevents.urls")),
     path("", include("zhizheng.web.urls")),
 ]
 

@@ -1,0 +1,145 @@
+"""The pages: citizen report and tracking, hotline console, queue and case page with HTMX actions."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from zhizheng.cityevents.choices import Source, Status
+from zhizheng.cityevents.models import Event, EventPhoto, EventStep
+from zhizheng.cityevents.tests import factories
+from zhizheng.core.actor import ANONYMOUS
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+def test_citizen_reports_with_a_photo_and_follows_the_case(client, loop):
+    page = client.get("/events/report/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "vendor/leaflet/leaflet.js" in html
+    assert 'id="zz-map"' in html
+    assert "160101" in html
+    response = client.post(
+        "/events/report/",
+        {
+            "description": "人民路井盖缺失",
+            "longitude": "116.41",
+            "latitude": "39.91",
+            "category_code": "160101",
+            "public": "on",
+            "photos": SimpleUploadedFile("p.png", PNG, "image/png"),
+        },
+    )
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert (event.source, event.reporter_id, event.is_public) == (Source.PORTAL, None, True)
+    assert EventPhoto.objects.filter(event=event).count() == 1
+    track = client.get(response["Location"])
+    assert track.status_code == 200
+    assert event.number in track.content.decode()
+    assert client.get("/events/track/not-a-token/").status_code == 404
+
+
+def test_report_form_errors_keep_the_input(client, loop):
+    response = client.post(
+        "/events/report/",
+        {"description": "人民路井盖缺失", "photos": SimpleUploadedFile("p.gif", b"GIF89a....", "image/gif")},
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "人民路井盖缺失" in html
+    assert "is-invalid" in html
+    assert Event.objects.count() == 0
+
+
+def test_suggestion_partial(client, loop):
+    html = client.get("/events/report/suggest/", {"description": "工地夜间施工噪音扰民"}).content.decode()
+    assert "环境保护" in html
+
+
+def test_console_saves_a_hotline_case_and_shows_history_and_similar(client, loop):
+    client.force_login(loop.operator.user)
+    assert client.get("/events/console/").status_code == 200
+    response = client.post(
+        "/events/console/",
+        {
+            "reporter_phone": "13811112222",
+            "description": "人民路井盖缺失很危险",
+            "address": "人民路",
+            "urgency": "urgent",
+        },
+    )
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert (event.source, event.is_public, event.urgency) == (Source.HOTLINE, False, "urgent")
+    assert event.number in client.get(response["Location"]).content.decode()
+    history = client.get("/events/console/caller/", {"reporter_phone": "138 1111 2222"}).content.decode()
+    assert event.number in history
+    similar = client.get("/events/console/similar/", {"description": "人民路井盖缺失"}).content.decode()
+    assert event.number in similar
+
+
+@pytest.mark.parametrize(("who", "status"), [("citizen", 403), ("dispatcher", 403), ("operator", 200)])
+def test_console_is_for_operators(client, loop, who, status):
+    client.force_login(getattr(loop, who).user)
+    assert client.get("/events/console/").status_code == status
+
+
+def test_console_needs_sign_in(client, loop):
+    assert client.get("/events/console/").status_code == 302
+
+
+def test_queue_counts_and_case_actions_through_htmx(client, loop, django_assert_max_num_queries):
+    event, _ = factories.report(ANONYMOUS)
+    factories.report(ANONYMOUS, description="路灯坏了")
+    client.force_login(loop.dispatcher.user)
+    with django_assert_max_num_queries(12):
+        page = client.get("/events/queue/", {"status": "collected"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert event.number in html
+    page = client.get(f"/events/{event.pk}/")
+    assert page.status_code == 200
+    assert "hx-confirm=" in page.content.decode()
+    hx = {"HTTP_HX_REQUEST": "true"}
+    response = client.post(f"/events/{event.pk}/act/register/", {"note": ""}, **hx)
+    assert response.status_code == 200
+    assert Event.objects.get(pk=event.pk).status == Status.REGISTERED
+    response = client.post(f"/events/{event.pk}/act/dispatch/", {}, **hx)
+    assert response["X-Zhizheng-Status"] == "422"
+    assert "alert-danger" in response.content.decode()
+    assert Event.objects.get(pk=event.pk).status == Status.REGISTERED
+    client.post(f"/events/{event.pk}/act/classify/", {"category_code": "160101"}, **hx)
+    response = client.post(f"/events/{event.pk}/act/dispatch/", {"assisting_codes": ["CGJ"]}, **hx)
+    assert response["X-Zhizheng-Status"] == "200"
+    assert Event.objects.get(pk=event.pk).responsible_department.code == "ZJJ"
+    # The dispatcher cannot handle; the handler of ZJJ can; an illegal move answers 409.
+    response = client.post(f"/events/{event.pk}/act/handle/", {"note": "done"})
+    assert response.status_code == 403
+    client.force_login(loop.handler.user)
+    response = client.post(f"/events/{event.pk}/act/handle/", {"note": "已补装"})
+    assert response.status_code == 200
+    assert Event.objects.get(pk=event.pk).status == Status.HANDLED
+    response = client.post(f"/events/{event.pk}/act/handle/", {"note": "again"})
+    assert response.status_code == 409
+    assert EventStep.objects.filter(event=event, action="handle").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("citizen", 403), ("other_staff", 404), ("handler", 404), ("dispatcher", 200)]
+)
+def test_case_page_matrix(client, loop, who, status):
+    event, _ = factories.report(ANONYMOUS)
+    client.force_login(getattr(loop, who).user)
+    assert client.get(f"/events/{event.pk}/").status_code == status
+    response = client.post(f"/events/{event.pk}/act/register/", {})
+    assert response.status_code == (200 if status == 200 else status)
+    assert Event.objects.get(pk=event.pk).status == (Status.REGISTERED if status == 200 else Status.COLLECTED)
