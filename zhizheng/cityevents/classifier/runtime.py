@@ -28,6 +28,10 @@ MAX_TEXT_LENGTH = 20_000
 DEFAULT_TOP_K = 3
 # A text up to this long with no line break is taken as a subject (a title, an SMS, a hotline summary).
 SUBJECT_MAX_LENGTH = 60
+# Only the beginning of a long text is read (99.9% of the training messages are shorter): it decides the category,
+# and it bounds the work of a request of 1,000 long texts.
+CLASSIFIED_SUBJECT_LENGTH = 200
+CLASSIFIED_DETAIL_LENGTH = 3000
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 _lock = threading.Lock()
@@ -116,7 +120,8 @@ def classify_pairs(
     """Predictions for (subject, detail) pairs, which need no validation beyond being strings."""
     loaded = classifier or load_classifier()
     model = loaded.model
-    probabilities = model.predict_proba(Prepared.from_pairs(pairs))
+    cut = [(subject[:CLASSIFIED_SUBJECT_LENGTH], detail[:CLASSIFIED_DETAIL_LENGTH]) for subject, detail in pairs]
+    probabilities = model.predict_proba(Prepared.from_pairs(cut))
     order = np.argsort(-probabilities, axis=1)
     predictions = []
     for row, ranking in zip(probabilities, order, strict=True):

@@ -87,3 +87,11 @@ def test_a_thousand_texts_in_one_call(committed):
     predictions = classify(texts[:1000], classifier=committed)
     assert len(predictions) == 1000
     assert [p.category for p in predictions[: len(TYPICAL)]] == [c for _t, c in TYPICAL]
+
+
+def test_long_texts_are_read_from_their_beginning(committed):
+    complaint = "公司拖欠工资三个月，也不给员工缴纳社保。"
+    padded = complaint + "我们希望有关部门尽快处理。" * 1500  # about 20,000 characters
+    assert len(padded) <= 20_000
+    [prediction] = classify([padded], classifier=committed)
+    assert prediction.category == "劳动和社会保障"
