@@ -14,6 +14,7 @@ from .runtime import (
     classify_pairs,
     load_classifier,
     split_message,
+    unload_classifiers,
     validate_texts,
     warm_up,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "department_for",
     "load_classifier",
     "split_message",
+    "unload_classifiers",
     "validate_texts",
     "warm_up",
 ]

@@ -36,6 +36,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 _lock = threading.Lock()
 _loaded: dict[Path, artefacts.Artefact] = {}
+_DEFAULT = Path("<default>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +58,27 @@ def default_artefact_path() -> Path:
 
 
 def load_classifier(path: Path | str | None = None) -> artefacts.Artefact:
-    """The artefact at ``path`` (an artefact or a directory of them; default: the setting), loaded once."""
+    """The artefact at ``path`` (an artefact or a directory of them; default: the setting), loaded once.
+
+    The default is resolved once per process too: a newer artefact saved later is picked up at the next start.
+    """
+    if path is None:
+        cached_default = _loaded.get(_DEFAULT)
+        if cached_default is not None:
+            return cached_default
     target = artefacts.resolve(Path(path) if path is not None else default_artefact_path()).resolve()
-    cached = _loaded.get(target)
-    if cached is not None:
-        return cached
     with _lock:
         if target not in _loaded:
             _loaded[target] = artefacts.load(target)
+        if path is None:
+            _loaded[_DEFAULT] = _loaded[target]
         return _loaded[target]
+
+
+def unload_classifiers() -> None:
+    """Forget every loaded artefact (after retraining in a running process, or when a test changes the setting)."""
+    with _lock:
+        _loaded.clear()
 
 
 def warm_up() -> artefacts.Artefact:

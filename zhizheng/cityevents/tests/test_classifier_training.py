@@ -92,6 +92,20 @@ def test_newest_artefact_is_picked_from_a_directory(small_run, tmp_path):
     assert artefacts.load(tmp_path).path == newer
 
 
+def test_default_artefact_follows_the_setting_and_is_loaded_once(small_run, settings):
+    from zhizheng.cityevents.classifier import unload_classifiers, warm_up
+
+    unload_classifiers()
+    settings.MESSAGE_CLASSIFIER_ARTEFACT = str(small_run.artefact_path.parent)
+    try:
+        loaded = warm_up()
+        assert loaded.path == small_run.artefact_path
+        assert load_classifier() is loaded
+        assert classify(["社保卡怎么办理"])[0].category == "劳动和社会保障"
+    finally:
+        unload_classifiers()
+
+
 def _copy(source: Path, target: Path) -> Path:
     target.mkdir()
     for item in source.iterdir():
