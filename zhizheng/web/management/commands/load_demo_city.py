@@ -30,9 +30,12 @@ from zhizheng.govservices.models import ServiceItem
 from zhizheng.orgs import services as orgs_services
 from zhizheng.orgs.choices import Role
 from zhizheng.orgs.models import Department, Division, Membership
+from zhizheng.registries import demo as registries_demo
+from zhizheng.registries import economy as registries_economy
 from zhizheng.registries import services as registries_services
+from zhizheng.registries import spatial as registries_spatial
 from zhizheng.registries.choices import LegalPersonType, MaritalStatus, ResidentStatus, Sex
-from zhizheng.registries.models import LegalPerson, Resident
+from zhizheng.registries.models import EconomicObservation, Household, LegalPerson, Resident, SpatialUnit
 
 DEMO_PASSWORD = "Zhizheng@2026"  # noqa: S105 - the documented password of the public demo log-ins
 TODAY = dt.date(2026, 6, 30)  # fixed, so the same seed gives the same city whatever the date
@@ -122,6 +125,9 @@ class Counts:
     staff: int = 0
     memberships: int = 0
     demo_people: int = 0
+    households: int = 0
+    spatial_units: int = 0
+    economic_points: int = 0
 
 
 def _age(born: dt.date) -> int:
@@ -261,6 +267,9 @@ class Command(BaseCommand):
             # Service catalogue (govservices): themes, the 160 items with their guides, life events.
             catalogue = govservices_services.catalogue_load(actor=SYSTEM)
             residents = [generator.resident() for _index in range(options["residents"])]
+            # --- registries (issue 5): households first, so that residents join them ---------------------------
+            households, residents = registries_demo.households_assign(residents, seed=options["seed"], today=TODAY)
+            counts.households = registries_services.households_import(actor=SYSTEM, records=households)
             counts.residents = registries_services.residents_import(actor=SYSTEM, records=residents)
             businesses = generator.legal_persons(options["businesses"], residents)
             counts.legal_persons = registries_services.legal_persons_import(actor=SYSTEM, records=businesses)
@@ -268,6 +277,9 @@ class Command(BaseCommand):
             staff = generator.staff(department_codes)
             self._load_staff(staff, counts)
             self._load_demo_people(residents, businesses, counts)
+            # --- registries (issue 5): spatial units and macro-economic series ---------------------------------
+            counts.spatial_units = registries_spatial.spatial_units_load(actor=SYSTEM)
+            counts.economic_points = registries_economy.economic_series_load(actor=SYSTEM, until=TODAY)
             # Electronic certificates (certificates): ID cards, household registers, licences … for the city above.
             certificates = certificates_demo.demo_certificates(actor=SYSTEM, today=TODAY)
         elapsed = time.perf_counter() - started
@@ -281,6 +293,9 @@ class Command(BaseCommand):
             f"  staff accounts +{counts.staff} / {User.objects.filter(kind=User.Kind.STAFF).count()}",
             f"  role grants    +{counts.memberships} / {Membership.objects.count()}",
             f"  demo citizens  +{counts.demo_people} (citizen, agent)",
+            f"  households     +{counts.households} / {Household.objects.count()}",
+            f"  spatial units  +{counts.spatial_units} / {SpatialUnit.objects.count()} (districts, streets, grids)",
+            f"  economic data  +{counts.economic_points} / {EconomicObservation.objects.count()} indicator values",
             f"  certificates   +{certificates.issued} / {Certificate.objects.count()} (signed credentials)",
             f"Demo log-ins (password {DEMO_PASSWORD}): {', '.join(['citizen', 'agent', *DEMO_STAFF])}; "
             "see docs/demo-logins.md.",
