@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router
+from ninja import Body, Router
 
 from zhizheng.core.actor import ANONYMOUS, Actor
 from zhizheng.core.errors import ValidationFailed
 from zhizheng.govservices import selectors
 from zhizheng.govservices.choices import Audience
+from zhizheng.govservices.form_schemas import form_definition, form_validate, ui_hints
 from zhizheng.govservices.models import ServiceItem
 from zhizheng.govservices.schemas import (
     FeeOut,
+    FormDefinitionOut,
+    FormValidOut,
     HallOut,
     ItemDetailOut,
     ItemListOut,
@@ -165,3 +170,34 @@ def item_get(request: HttpRequest, code: str) -> ItemDetailOut:
         hall=HallOut(address=item.hall_address, hours=item.hall_hours),
         life_events=sorted({s.event.code for s in item.life_event_stages.all()}),
     )
+
+
+@router.get(
+    "/services/items/{code}/form",
+    response=FormDefinitionOut,
+    auth=None,
+    by_alias=True,
+    operation_id="govservices_form_get",
+)
+def form_get(request: HttpRequest, code: str) -> FormDefinitionOut:
+    """The item's application form: a JSON Schema (draft 2020-12) and UI hints (order, widgets, labels in the
+    request's language, where pre-filled values come from). ``version`` changes whenever the schema does."""
+    definition = form_definition(selectors.item_for_code(actor=_actor(request), code=code))
+    return FormDefinitionOut(
+        item=definition.item_code, version=definition.version, schema=definition.schema, ui=ui_hints(definition)
+    )
+
+
+@router.post(
+    "/services/items/{code}/form/validate",
+    response=FormValidOut,
+    auth=None,
+    operation_id="govservices_form_validate",
+)
+def form_check(request: HttpRequest, code: str, data: dict[str, Any] = Body(...)) -> FormValidOut:  # noqa: B008
+    """Check filled-in form data against the item's form without storing anything: 200 when valid, else 422
+    ``govservices.form_invalid`` listing every problem at once, each under its field (``person.id_number``,
+    ``materials.m3``…), in Chinese (``errors``) and English (``errors_en``)."""
+    definition = form_definition(selectors.item_for_code(actor=_actor(request), code=code))
+    form_validate(definition, data)
+    return FormValidOut(valid=True, version=definition.version)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ninja import Schema
+from typing import Any
+
+from ninja import Field, Schema
 
 
 class SearchHitOut(Schema):
@@ -86,3 +88,15 @@ class ItemDetailOut(ItemSummaryOut):
     materials: list[MaterialOut]
     hall: HallOut
     life_events: list[str]
+
+
+class FormDefinitionOut(Schema):
+    item: str
+    version: str
+    schema_: dict[str, Any] = Field(..., alias="schema")
+    ui: dict[str, Any]
+
+
+class FormValidOut(Schema):
+    valid: bool
+    version: str

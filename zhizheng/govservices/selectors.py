@@ -130,6 +130,11 @@ def departments_with_items(*, actor: Actor) -> list[Department]:
     return list(departments)
 
 
+def department_names_for(codes: Iterable[str]) -> dict[str, str]:
+    """Department code → official name, for the given codes (one query)."""
+    return dict(Department.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
 def department_for(*, code: str) -> Department:
     department = Department.objects.filter(code=code).first()
     if department is None:

@@ -137,7 +137,9 @@ def search(request: HttpRequest) -> HttpResponse:
         context["error"] = exc.detail
         return render(request, "govservices/search.html", context, status=400)
     pages = _page_search(query)
-    context.update(results=results, pages=pages, total=len(results) + len(pages))
+    names = selectors.department_names_for([h.department for h in results if h.department])
+    cards = [(hit, names.get(hit.department, "")) for hit in results]
+    context.update(results=results, cards=cards, pages=pages, total=len(results) + len(pages))
     return render(request, "govservices/search.html", context)
 
 

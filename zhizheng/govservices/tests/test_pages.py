@@ -125,6 +125,7 @@ def test_search_page_shows_cards_linking_to_guides(catalogue: object, client: Cl
     html = page(client.get("/services/search/", {"q": "开饭店"}))
 
     assert 'href="/services/items/SFS-0005/?q=%E5%BC%80%E9%A5%AD%E5%BA%97"' in html
+    assert '<div class="small text-secondary">示范市市场监督管理局 · SFS-0005</div>' in html
     assert 'href="/services/life-events/LE-03/?q=' in html
     assert "一件事：一次申请" in html
     assert re.search(r"“开饭店”的搜索结果：\d+ 条", html)
