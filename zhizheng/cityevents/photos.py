@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from zhizheng.cityevents.errors import PhotoRejected
+from zhizheng.cityevents.errors import PhotoRejected, lazy_message
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 6
@@ -60,10 +61,10 @@ def _read(upload: Any) -> tuple[str, bytes]:
 
 def check_many(uploads: Sequence[Any]) -> list[CheckedPhoto]:
     """Check every upload; raise ``PhotoRejected`` (422) listing each bad file, or return them all."""
-    problems: list[str] = []
+    problems: list[str | Promise] = []
     if len(uploads) > MAX_PHOTOS:
         raise PhotoRejected(
-            field_errors={"photos": [_("At most %(count)s photos can be attached.") % {"count": MAX_PHOTOS}]}
+            field_errors={"photos": [lazy_message(_("At most %(count)s photos can be attached."), count=MAX_PHOTOS)]}
         )
     checked: list[CheckedPhoto] = []
     for upload in uploads:
@@ -71,15 +72,15 @@ def check_many(uploads: Sequence[Any]) -> list[CheckedPhoto]:
         declared = getattr(upload, "size", None)
         if (isinstance(declared, int) and declared > MAX_PHOTO_BYTES) or len(data) > MAX_PHOTO_BYTES:
             problems.append(
-                str(_("“%(name)s” is larger than %(limit)s MB.") % {"name": name, "limit": MAX_PHOTO_BYTES >> 20})
+                lazy_message(_("“%(name)s” is larger than %(limit)s MB."), name=name, limit=MAX_PHOTO_BYTES >> 20)
             )
             continue
         if not data:
-            problems.append(str(_("“%(name)s” is empty.") % {"name": name}))
+            problems.append(lazy_message(_("“%(name)s” is empty."), name=name))
             continue
         kind = sniff(data[:16])
         if kind is None:
-            problems.append(str(_("“%(name)s” is not a JPEG, PNG or WebP image.") % {"name": name}))
+            problems.append(lazy_message(_("“%(name)s” is not a JPEG, PNG or WebP image."), name=name))
             continue
         checked.append(CheckedPhoto(name=name, content=data, content_type=kind))
     if problems:

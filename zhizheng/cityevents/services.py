@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhizheng.cityevents import photos as photo_checks
 from zhizheng.cityevents.choices import Action, Source, Status, Urgency
-from zhizheng.cityevents.errors import CategoryNotFound, DepartmentNotFound, EventInvalid
+from zhizheng.cityevents.errors import CategoryNotFound, DepartmentNotFound, EventInvalid, lazy_message
 from zhizheng.cityevents.models import Category, ClassificationOverride, Event, EventPhoto, EventStep, Open311Client
 from zhizheng.cityevents.permissions import Perm, policy
 from zhizheng.cityevents.routing import Suggestion, default_department_code, suggest
@@ -209,8 +209,9 @@ def _validate_report(report: Report) -> dict[str, Any]:
             values[name] = _coordinate(getattr(report, name), low=low, high=high)
         except ValueError:
             errors[name] = [
-                _("Give the %(name)s as a number between %(low)s and %(high)s.")
-                % {"name": name, "low": low, "high": high}
+                lazy_message(
+                    _("Give the %(name)s as a number between %(low)s and %(high)s."), name=name, low=low, high=high
+                )
             ]
     if (values.get("longitude") is None) != (values.get("latitude") is None) and not (
         "longitude" in errors or "latitude" in errors

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from zhizheng.cityevents import selectors, services
 from zhizheng.cityevents.choices import Source
@@ -51,7 +52,13 @@ def test_bad_photos_are_refused_with_a_clear_message_and_nothing_is_kept(loop, u
     with pytest.raises(PhotoRejected) as caught:
         factories.report(loop.citizen.actor, photos=[upload])
     assert caught.value.status == 422
-    assert [str(m) for m in caught.value.field_errors["photos"]] == [message]
+    with translation.override("en"):
+        assert [str(m) for m in caught.value.field_errors["photos"]] == [message]
+    name = message.split("”")[0].lstrip("“")
+    with translation.override("zh-hans"):
+        chinese = str(caught.value.field_errors["photos"][0])
+    assert chinese.startswith(f"“{name}”")
+    assert chinese != message
     assert Event.objects.count() == 0
     assert EventPhoto.objects.count() == 0
 

@@ -86,8 +86,14 @@ def test_report_keeps_the_event_the_suggestion_and_a_ledger_entry(loop):
 
 
 def test_report_without_a_working_classifier_is_kept_for_the_dispatcher(loop, settings, tmp_path):
+    from zhizheng.cityevents.classifier import runtime
+
     settings.MESSAGE_CLASSIFIER_ARTEFACT = str(tmp_path / "missing")
-    event, _token = factories.report(loop.citizen.actor)
+    runtime.unload_classifiers()
+    try:
+        event, _token = factories.report(loop.citizen.actor)
+    finally:
+        runtime.unload_classifiers()
     assert Event.objects.filter(pk=event.pk, status=Status.COLLECTED).exists()
     assert event.suggested_category == ""
     assert event.classification_error.startswith("ClassifierUnavailable")
