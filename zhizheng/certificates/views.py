@@ -113,8 +113,8 @@ def _certificate_facts(certificate: Certificate | None, document: dict[str, Any]
         "serial": document.get("serialNumber", ""),
         "issuer_name": issuer_name or "",
         "holder": mask_id_number(certificate.holder_identifier) if certificate else "",
-        "valid_from": document.get("validFrom", ""),
-        "valid_until": document.get("validUntil", ""),
+        "valid_from": str(document.get("validFrom", ""))[:10],
+        "valid_until": str(document.get("validUntil", ""))[:10],
     }
 
 
