@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from zhizheng.certificates import checks, services, statuslist
 from zhizheng.certificates import verify as verify_tool
@@ -24,7 +26,12 @@ pytestmark = pytest.mark.django_db
 def test_every_check_message_has_a_translation_with_the_same_parameters() -> None:
     assert set(CHECK_MESSAGES) == set(checks.MESSAGES)
     for code, english in checks.MESSAGES.items():
-        assert str(CHECK_MESSAGES[code]) == english
+        with translation.override("en"):
+            assert str(CHECK_MESSAGES[code]) == english
+        with translation.override("zh-hans"):
+            chinese = str(CHECK_MESSAGES[code])
+        assert chinese != english
+        assert sorted(re.findall(r"%\(\w+\)s", chinese)) == sorted(re.findall(r"%\(\w+\)s", english))
 
 
 def test_the_multikey_and_issuer_documents_are_public(client: Client, id_card: Certificate) -> None:
