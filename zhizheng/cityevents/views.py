@@ -188,7 +188,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cityevents/queue.html",
-        {"events": events, "tabs": tabs, "status": status, "total": sum(counts.values())},
+        {
+            "events": events,
+            "tabs": tabs,
+            "status": status,
+            "total": sum(counts.values()),
+            "is_operator": is_hotline_operator(actor) or actor.is_superuser,
+        },
     )
 
 
