@@ -93,10 +93,10 @@ ORGANISATION = {
     "additionalProperties": False,
 }
 PERSON_UI = {
-    "name": {"label": _("Name"), "widget": "text", "prefill": "account.real_name"},
+    "name": {"label": _("Full name"), "widget": "text", "prefill": "account.real_name"},
     "id_number": {"label": _("ID number"), "widget": "text", "prefill": "account.id_number"},
     "mobile": {"label": _("Mobile phone"), "widget": "tel", "prefill": "account.phone"},
-    "address": {"label": _("Address"), "widget": "text", "prefill": "registry.resident.household_address"},
+    "address": {"label": _("Home address"), "widget": "text", "prefill": "registry.resident.household_address"},
 }
 ORGANISATION_UI = {
     "name": {"label": _("Organisation name"), "widget": "text", "prefill": "account.enterprise_name"},

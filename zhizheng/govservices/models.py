@@ -36,7 +36,7 @@ class Theme(models.Model):
     """A topic under which the portal lists items (主题), separately for individuals and for businesses."""
 
     audience = models.CharField(_("audience"), max_length=8, choices=Audience.choices)
-    name = models.CharField(_("name"), max_length=32)
+    name = models.CharField(_("theme name"), max_length=32)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -55,7 +55,7 @@ class ServiceItem(TimeStampedModel):
     Time limits are in working days. Only ``published`` items appear on the portal, in the API and in search."""
 
     code = models.CharField(_("item code"), max_length=16, unique=True, validators=[ITEM_CODE])
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("item name"), max_length=100)
     item_type = models.CharField(_("item type"), max_length=16, choices=ItemType.choices)
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="service_items"
@@ -128,7 +128,7 @@ class Material(models.Model):
     item = models.ForeignKey(
         ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE, related_name="materials"
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("material name"), max_length=200)
     form = models.CharField(_("form"), max_length=8, choices=MaterialForm.choices)
     required = models.BooleanField(_("required"), default=True)
     source = models.CharField(_("source"), max_length=8, choices=MaterialSource.choices)
@@ -152,7 +152,7 @@ class LifeEvent(models.Model):
     """A bundle of items done together for one situation in life (一件事一次办), in ordered stages."""
 
     code = models.CharField(_("life event code"), max_length=8, unique=True, validators=[LIFE_EVENT_CODE])
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("life event name"), max_length=64)
     for_individuals = models.BooleanField(_("for individuals"), default=False)
     for_legal_persons = models.BooleanField(_("for businesses and organisations"), default=False)
     description = models.TextField(_("description"), blank=True)

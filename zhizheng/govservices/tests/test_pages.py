@@ -80,7 +80,7 @@ def test_services_for_individuals_and_for_businesses(
     assert "出生一件事" in individuals
     assert "社会保障" in individuals
     assert "开办企业一件事" not in individuals
-    assert "法人办事" in businesses
+    assert "企业办事" in businesses
     assert "开办企业一件事" in businesses
     assert "设立变更" in businesses
     assert "出生一件事" not in businesses
