@@ -36,6 +36,7 @@ from zhizheng.core.errors import PermissionDenied, ValidationFailed
 from zhizheng.core.masking import mask_phone
 from zhizheng.ledger import services as ledger
 from zhizheng.orgs.models import Department, Division
+from zhizheng.registries.spatial import spatial_unit_at
 
 logger = logging.getLogger(__name__)
 
@@ -236,25 +237,18 @@ def _validate_report(report: Report) -> dict[str, Any]:
 
 
 def _spatial_units(longitude: Decimal | None, latitude: Decimal | None) -> dict[str, str]:
-    """District, street and grid of a point from the registries' spatial units, when that app provides them."""
+    """District, street and grid of a point from the registries' spatial units (empty outside the city)."""
     if longitude is None or latitude is None:
         return {}
-    from zhizheng.registries import selectors as registry_selectors
-
-    lookup = getattr(registry_selectors, "spatial_unit_at", None)
-    if lookup is None:
-        return {}
     try:
-        unit = lookup(float(longitude), float(latitude))
+        unit = spatial_unit_at(float(longitude), float(latitude))
     except Exception:
         logger.exception("spatial unit lookup failed")
         return {}
-    found: dict[str, str] = {}
-    for name in ("district_code", "street_code", "grid_code"):
-        value = unit.get(name) if isinstance(unit, dict) else getattr(unit, name, None)
-        if value:
-            found[name] = str(value)
-    return found
+    if unit is None:
+        return {}
+    found = {"district_code": unit.district.code, "street_code": unit.street.code, "grid_code": unit.grid.code}
+    return {name: value for name, value in found.items() if value}
 
 
 @transaction.atomic

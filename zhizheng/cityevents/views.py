@@ -24,7 +24,7 @@ from zhizheng.core.actor import Actor
 from zhizheng.core.errors import DomainError, NotFound
 from zhizheng.orgs.selectors import department_list, division_list
 
-MAP_CENTER = (39.90, 116.40)
+MAP_CENTER = (31.80, 117.20)  # lat, lon of 示范市 (registries.spatial.CENTRE)
 QUEUE_PAGE = 50
 
 
@@ -45,6 +45,7 @@ def _form_context() -> dict[str, Any]:
         "districts": division_list(parent_code="990100"),
         "urgencies": Urgency.choices,
         "map_center": MAP_CENTER,
+        "districts_geojson_url": "/api/v1/registries/spatial/units?level=district",
     }
 
 

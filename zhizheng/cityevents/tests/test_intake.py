@@ -122,3 +122,20 @@ def test_scope_of_event_lists(loop, django_assert_max_num_queries):
     assert counts["closed"] == 0
     assert len(counts) == 8
     assert services.phone_hash("8613811112222") == services.phone_hash("138 1111 2222")
+
+
+def test_a_point_in_the_city_is_placed_in_its_district_street_and_grid(loop):
+    from zhizheng.registries.spatial import CENTRE, spatial_unit_at, spatial_units_load
+
+    spatial_units_load(actor=SYSTEM)
+    lon, lat = CENTRE
+    where = spatial_unit_at(lon, lat)
+    assert where is not None
+    event, _ = factories.report(ANONYMOUS, longitude=str(lon), latitude=str(lat), district_code="")
+    assert (event.district_code, event.street_code, event.grid_code) == (
+        where.district.code,
+        where.street.code,
+        where.grid.code,
+    )
+    outside, _ = factories.report(ANONYMOUS, longitude="10", latitude="10", district_code="990103")
+    assert (outside.district_code, outside.street_code, outside.grid_code) == ("990103", "", "")

@@ -1,5 +1,5 @@
-// Picking a place on a map without external tiles: a coordinate grid around the city centre (the district
-// polygons are drawn instead once the registries publish them). Clicking fills the longitude/latitude fields;
+// Picking a place on a map without external tiles: the city's district polygons from the registries' GeoJSON
+// endpoint, over a plain coordinate grid (all that is drawn when the polygons cannot be loaded). Clicking fills the longitude/latitude fields;
 // typing in those fields moves the marker, so the map is never the only way to give a place.
 (function () {
   "use strict";
@@ -17,6 +17,22 @@
     }
     L.rectangle([[centre[0] - span, centre[1] - span], [centre[0] + span, centre[1] + span]],
       { color: "#0d6efd", weight: 2, fill: false }).addTo(map);
+    if (element.dataset.districts && window.fetch) {
+      fetch(element.dataset.districts, { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data || !data.features || !data.features.length) { return; }
+          var layer = L.geoJSON(data, {
+            style: { color: "#0b3d91", weight: 2, fillColor: "#6ea8fe", fillOpacity: 0.12 },
+            onEachFeature: function (feature, shape) {
+              if (feature.properties && feature.properties.name) { shape.bindTooltip(feature.properties.name); }
+              shape.on("click", function (e) { map.fire("click", e); });
+            }
+          }).addTo(map);
+          if (!marker) { map.fitBounds(layer.getBounds()); }
+        })
+        .catch(function () { /* the grid stays */ });
+    }
     var lngInput = document.getElementById("longitude"), latInput = document.getElementById("latitude");
     var marker = null;
     function place(latlng) {
