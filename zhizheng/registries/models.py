@@ -18,6 +18,7 @@ from zhizheng.registries.choices import (
     LegalPersonStatus,
     LegalPersonType,
     MaritalStatus,
+    Purpose,
     ResidentStatus,
     Sex,
     SpatialLevel,
@@ -122,7 +123,7 @@ class RegistryAccess(models.Model):
     Append-only; auditors review it. ``subject_id`` is None when a refused read named no existing record."""
 
     actor_ref = models.CharField(_("actor"), max_length=64, db_index=True)
-    purpose = models.CharField(_("purpose"), max_length=32, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=32, db_index=True, choices=Purpose.choices, blank=True)
     subject_kind = models.CharField(_("subject kind"), max_length=16)
     subject_id = models.BigIntegerField(_("subject record"), null=True, blank=True)
     fields = models.JSONField(_("fields read"), default=list, blank=True)

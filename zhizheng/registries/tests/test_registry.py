@@ -239,3 +239,20 @@ def test_a_rejected_import_records_nothing_in_the_ledger() -> None:
         services.residents_import(actor=SYSTEM, records=[_record(), _record(sex="female", id_number="x")])
 
     assert Entry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["resident", "legalperson", "registryaccess", "recordchange", "household", "spatialunit", "economicindicator"],
+)
+def test_admin_is_read_only_for_registry_records(client, model: str) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from zhizheng.accounts.tests import factories as account_factories
+
+    client.force_login(account_factories.staff(is_superuser=True, is_staff=True))
+
+    listing = client.get(reverse(f"admin:registries_{model}_changelist"))
+    adding = client.get(reverse(f"admin:registries_{model}_add"))
+
+    assert (listing.status_code, adding.status_code) == (200, 403)
