@@ -23,6 +23,7 @@ from zhizheng.accounts import services as accounts_services
 from zhizheng.accounts.models import User
 from zhizheng.certificates import demo as certificates_demo
 from zhizheng.certificates.models import Certificate
+from zhizheng.cityevents.taxonomy import categories_load
 from zhizheng.core.actor import SYSTEM
 from zhizheng.core.validators import USCC_CHARACTERS, check_id_number, id_number_make, uscc_make
 from zhizheng.govservices import services as govservices_services
@@ -282,6 +283,8 @@ class Command(BaseCommand):
             counts.economic_points = registries_economy.economic_series_load(actor=SYSTEM, until=TODAY)
             # Electronic certificates (certificates): ID cards, household registers, licences … for the city above.
             certificates = certificates_demo.demo_certificates(actor=SYSTEM, today=TODAY)
+            # --- cityevents (issue 6): the three-level category tree of city events and Open311 services ------
+            event_categories = categories_load(actor=SYSTEM)
         elapsed = time.perf_counter() - started
         lines = [
             f"示范市 demo city loaded in {elapsed:.1f} s (seed {options['seed']}). New / total:",
@@ -297,6 +300,7 @@ class Command(BaseCommand):
             f"  spatial units  +{counts.spatial_units} / {SpatialUnit.objects.count()} (districts, streets, grids)",
             f"  economic data  +{counts.economic_points} / {EconomicObservation.objects.count()} indicator values",
             f"  certificates   +{certificates.issued} / {Certificate.objects.count()} (signed credentials)",
+            f"  event categories +{event_categories} (three-level tree, Open311 services)",
             f"Demo log-ins (password {DEMO_PASSWORD}): {', '.join(['citizen', 'agent', *DEMO_STAFF])}; "
             "see docs/demo-logins.md.",
         ]
