@@ -13,6 +13,7 @@ the value (``account.*``, ``registry.*``): the applicant never re-types what the
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from zhizheng.core.errors import ValidationFailed
 from zhizheng.core.validators import check_id_number, check_uscc
 from zhizheng.govservices.choices import OnlineLevel
+from zhizheng.govservices.form_tuning import PATTERN_MESSAGES, TUNED
 from zhizheng.govservices.models import ServiceItem
 
 MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
@@ -55,6 +57,12 @@ def _formats() -> FormatChecker:
     @checker.checks("cn-id-number")
     def _id_number(value: object) -> bool:
         return not isinstance(value, str) or check_id_number(value).valid
+
+    @checker.checks("date", raises=ValueError)
+    def _date(value: object) -> bool:
+        if isinstance(value, str) and (len(value) != 10 or dt.date.fromisoformat(value) is None):
+            raise ValueError(value)
+        return True
 
     @checker.checks("cn-uscc")
     def _uscc(value: object) -> bool:
@@ -171,6 +179,13 @@ def form_definition(item: ServiceItem) -> FormDefinition:
         ui_fields["person"] = {"label": _("Applicant"), "fields": PERSON_UI}
         order.append("person")
 
+    tuned = TUNED.get(item.code)
+    if tuned is not None:
+        properties["details"] = tuned["schema"]
+        required.append("details")
+        ui_fields["details"] = {"label": _("About your application"), "fields": tuned["ui"]}
+        order.append("details")
+
     material_properties: dict[str, Any] = {}
     material_required: list[str] = []
     material_ui: dict[str, Any] = {}
@@ -227,7 +242,8 @@ def form_definition(item: ServiceItem) -> FormDefinition:
         schema["allOf"] = conditions
     canonical = json.dumps(schema, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     version = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-    return FormDefinition(item_code=item.code, version=version, schema=schema, ui={"order": order, "fields": ui_fields})
+    ui = {"order": order, "fields": ui_fields, "tuned": tuned is not None}
+    return FormDefinition(item_code=item.code, version=version, schema=schema, ui=ui)
 
 
 def ui_hints(definition: FormDefinition) -> dict[str, Any]:
@@ -246,6 +262,14 @@ TOO_LONG = _("Use at most %(limit)d characters.")
 NOT_A_CHOICE = _("Choose one of the options offered.")
 MOBILE = _("Enter an 11-digit mainland mobile number, for example 13800138000.")
 REFERENCE = _("Upload the file or choose a certificate.")
+CONFIRM = _("Tick the box to confirm.")
+BAD_DATE = _("Enter a date as YYYY-MM-DD, for example 2026-07-01.")
+TOO_SMALL = _("The value must be more than %(limit)s.")
+AT_LEAST = _("The value must be at least %(limit)s.")
+AT_MOST = _("The value must be at most %(limit)s.")
+TOO_FEW = _("Choose or add at least %(limit)d.")
+TOO_MANY = _("Choose or add at most %(limit)d.")
+REPEATED = _("Each choice may appear only once.")
 
 
 class _Message(Promise):
@@ -285,10 +309,24 @@ def _problems(error: SchemaError) -> list[tuple[str, str | Promise]]:
         ]
     if kind == "maxLength":
         return [(_path(where), _Message(TOO_LONG, {"limit": error.validator_value}))]
+    if kind == "const" and error.validator_value is True:
+        return [(_path(where), CONFIRM)]
     if kind in ("enum", "const"):
         return [(_path(where), NOT_A_CHOICE)]
     if kind == "pattern":
-        return [(_path(where), MOBILE if error.validator_value == MOBILE_PATTERN else REFERENCE)]
+        pattern = error.validator_value
+        message = MOBILE if pattern == MOBILE_PATTERN else PATTERN_MESSAGES.get(pattern, REFERENCE)
+        return [(_path(where), message)]
+    limits = {"exclusiveMinimum": TOO_SMALL, "minimum": AT_LEAST, "maximum": AT_MOST, "exclusiveMaximum": AT_MOST}
+    if kind in limits:
+        return [(_path(where), _Message(limits[kind], {"limit": error.validator_value}))]
+    if kind in ("minItems", "maxItems"):
+        message = TOO_FEW if kind == "minItems" else TOO_MANY
+        return [(_path(where), _Message(message, {"limit": error.validator_value}))]
+    if kind == "uniqueItems":
+        return [(_path(where), REPEATED)]
+    if kind == "format" and error.validator_value == "date":
+        return [(_path(where), BAD_DATE)]
     if kind == "format":
         check = check_id_number if error.validator_value == "cn-id-number" else check_uscc
         violation = check(error.instance).violations[0]

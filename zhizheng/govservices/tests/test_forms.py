@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from jsonschema import Draft202012Validator
 
 from zhizheng.core.validators import id_number_make, uscc_make
 from zhizheng.govservices.form_schemas import FormInvalid, form_definition, form_validate
@@ -15,6 +16,10 @@ PERSON = {"name": "张伟", "id_number": id_number_make("990102", dt.date(1990, 
           "mobile": "13800138000", "address": "示范市东城区人民路1号"}  # fmt: skip
 ORGANISATION = {"name": "示范市华兴餐饮管理有限公司", "uscc": uscc_make("9", "1", "990102", "MA000001"),
                 "representative": "张伟", "contact_mobile": "13800138000"}  # fmt: skip
+
+
+FOOD = {"premises_address": "示范市东城区人民路8号", "area_m2": 80, "business_items": ["热食类食品制售"],
+        "food_safety_manager": "李娜", "seats": 40}  # fmt: skip
 
 
 def _materials(item: ServiceItem) -> dict[str, str]:
@@ -38,7 +43,7 @@ def test_every_item_gets_a_form_matching_its_audience_materials_and_result(catal
 def test_a_valid_application_passes_and_the_version_is_stable(catalogue: object) -> None:
     item = ServiceItem.objects.get(code="SFS-0005")  # food business licence: organisations, fully online
     definition = form_definition(item)
-    data = {"organisation": ORGANISATION, "materials": _materials(item), "delivery": "electronic"}
+    data = {"organisation": ORGANISATION, "details": FOOD, "materials": _materials(item), "delivery": "electronic"}
 
     form_validate(definition, data)
 
@@ -50,7 +55,12 @@ def test_a_valid_application_passes_and_the_version_is_stable(catalogue: object)
 def test_every_problem_is_reported_at_once_on_its_field(catalogue: object) -> None:
     item = ServiceItem.objects.get(code="SFS-0005")
     bad_id_person = {**ORGANISATION, "uscc": "91990102MA0000010X", "contact_mobile": "12345", "extra": 1}
-    data = {"organisation": bad_id_person, "materials": {"m1": "not-a-reference"}, "delivery": "drone"}
+    data = {
+        "organisation": bad_id_person,
+        "details": FOOD,
+        "materials": {"m1": "not-a-reference"},
+        "delivery": "drone",
+    }
 
     with pytest.raises(FormInvalid) as caught:
         form_validate(form_definition(item), data)
@@ -79,9 +89,8 @@ def test_every_problem_is_reported_at_once_on_its_field(catalogue: object) -> No
 
 
 def test_items_for_both_audiences_require_the_chosen_applicant(catalogue: object) -> None:
-    item = next(
-        i for i in ServiceItem.objects.prefetch_related("materials") if i.for_individuals and i.for_legal_persons
-    )
+    item = ServiceItem.objects.get(code="SFS-0021")  # vehicle registration: people and organisations
+    assert (item.for_individuals, item.for_legal_persons) == (True, True)
     definition = form_definition(item)
     base = {"materials": _materials(item), **({"delivery": "pickup"} if item.result_name else {})}
 
@@ -92,9 +101,7 @@ def test_items_for_both_audiences_require_the_chosen_applicant(catalogue: object
 
 
 def test_a_wrong_id_number_names_the_rule_it_breaks(catalogue: object) -> None:
-    item = next(
-        i for i in ServiceItem.objects.prefetch_related("materials") if i.for_individuals and not i.for_legal_persons
-    )
+    item = ServiceItem.objects.get(code="SFS-0017")  # residence permit: individuals, generated form only
     number = PERSON["id_number"]
     wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
     data = {
@@ -124,11 +131,77 @@ def test_form_api_gives_the_schema_and_validates(catalogue: object, client: Clie
     item = ServiceItem.objects.get(code="SFS-0005")
     ok = client.post(
         "/api/v1/services/items/SFS-0005/form/validate",
-        {"organisation": ORGANISATION, "materials": _materials(item), "delivery": "post"},
+        {"organisation": ORGANISATION, "details": FOOD, "materials": _materials(item), "delivery": "post"},
         content_type="application/json",
     )
     assert ok.json() == {"valid": True, "version": body["version"]}
     bad = client.post("/api/v1/services/items/SFS-0005/form/validate", {}, content_type="application/json")
     assert bad.status_code == 422
-    assert sorted(bad.json()["errors"]) == ["delivery", "materials", "organisation"]
+    assert sorted(bad.json()["errors"]) == ["delivery", "details", "materials", "organisation"]
     assert client.get("/api/v1/services/items/SFS-9999/form").status_code == 404
+
+
+def test_every_form_is_a_valid_json_schema_and_ten_are_hand_tuned(catalogue: object) -> None:
+    tuned = []
+    for item in ServiceItem.objects.prefetch_related("materials"):
+        definition = form_definition(item)
+        Draft202012Validator.check_schema(definition.schema)
+        if definition.ui["tuned"]:
+            tuned.append(item.code)
+            assert definition.ui["order"].index("details") < definition.ui["order"].index("materials")
+    assert len(tuned) == 10
+
+
+BIRTH = {"child_name": "王小明", "child_sex": "male", "child_birth_on": "2026-06-01",
+         "birth_certificate_number": "Q990012345", "applicant_relation": "mother"}  # fmt: skip
+
+
+def _birth_data(item: ServiceItem, **details: object) -> dict[str, object]:
+    return {"person": PERSON, "details": {**BIRTH, **details}, "materials": _materials(item), "delivery": "pickup"}
+
+
+def test_a_tuned_form_accepts_good_details_and_names_each_bad_one(catalogue: object) -> None:
+    item = ServiceItem.objects.get(code="SFS-0013")
+    definition = form_definition(item)
+    form_validate(definition, _birth_data(item))
+    data = _birth_data(item, child_birth_on="2026-02-30", birth_certificate_number="12345", applicant_relation="uncle")
+    del data["details"]["child_sex"]  # type: ignore[attr-defined]
+
+    with pytest.raises(FormInvalid) as caught:
+        form_validate(definition, data)
+
+    problem = caught.value.as_problem()
+    assert problem["errors_en"] == {
+        "details.applicant_relation": ["Choose one of the options offered."],
+        "details.birth_certificate_number": [
+            "A birth certificate number is a capital letter and nine digits, for example Q990012345."
+        ],
+        "details.child_birth_on": ["Enter a date as YYYY-MM-DD, for example 2026-07-01."],
+        "details.child_sex": ["This field is required."],
+    }
+    assert problem["errors"]["details.child_sex"] == ["此字段为必填项。"]
+    assert problem["detail_en"] == "The form has 4 problem(s): correct the fields named."
+
+
+def test_company_and_marriage_forms_check_numbers_lists_and_declarations(catalogue: object) -> None:
+    company = ServiceItem.objects.get(code="SFS-0001")
+    details = {"company_name": "华兴科技", "registered_address": "示范市高新区科技路1号", "registered_capital_wan": 0,
+               "business_scope": "软件开发；信息技术咨询服务", "shareholders": []}  # fmt: skip
+    with pytest.raises(FormInvalid) as caught:
+        form_validate(
+            form_definition(company),
+            {"organisation": ORGANISATION, "details": details, "materials": _materials(company), "delivery": "post"},
+        )
+    assert caught.value.as_problem()["errors_en"] == {
+        "details.company_name": ["A company name ends with 有限公司 or 有限责任公司."],
+        "details.registered_capital_wan": ["The value must be more than 0."],
+        "details.shareholders": ["Choose or add at least 1."],
+    }
+
+    marriage = ServiceItem.objects.get(code="SFS-0026")
+    partner = {"partner_name": "李娜", "partner_id_number": PERSON["id_number"], "appointment_on": "2026-08-08"}
+    data = {"person": PERSON, "materials": _materials(marriage), "delivery": "pickup"}
+    form_validate(form_definition(marriage), {**data, "details": {**partner, "declaration": True}})
+    with pytest.raises(FormInvalid) as caught:
+        form_validate(form_definition(marriage), {**data, "details": {**partner, "declaration": False}})
+    assert caught.value.as_problem()["errors_en"] == {"details.declaration": ["Tick the box to confirm."]}
