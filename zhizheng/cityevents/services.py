@@ -298,6 +298,8 @@ def event_report(*, actor: Actor, report: Report) -> tuple[Event, str]:
     )
     event.number = f"{timezone.localtime(event.reported_at):%Y%m%d}{event.pk:06d}"
     event.save(update_fields=["number", "updated_at"])
+    if category is not None:
+        _record_override(event, actor=actor, leaf=category)
     for item in checked:
         EventPhoto.objects.create(
             event=event,

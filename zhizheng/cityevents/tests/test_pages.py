@@ -143,3 +143,13 @@ def test_case_page_matrix(client, loop, who, status):
     response = client.post(f"/events/{event.pk}/act/register/", {})
     assert response.status_code == (200 if status == 200 else status)
     assert Event.objects.get(pk=event.pk).status == (Status.REGISTERED if status == 200 else Status.COLLECTED)
+
+
+def test_admin_lists_render_without_personal_hashes(client, loop, admin_user):
+    event, _ = factories.report(loop.operator.actor, source=Source.HOTLINE, reporter_phone="13811112222")
+    client.force_login(admin_user)
+    for model in ("event", "eventstep", "category", "classificationoverride", "open311client"):
+        assert client.get(f"/admin/cityevents/{model}/").status_code == 200, model
+    page = client.get(f"/admin/cityevents/event/{event.pk}/change/").content.decode()
+    assert event.reporter_phone_hash not in page
+    assert "138****2222" in page

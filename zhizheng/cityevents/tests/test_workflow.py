@@ -201,6 +201,19 @@ def test_override_of_the_suggestion_is_kept_as_training_data(loop):
     assert ClassificationOverride.objects.filter(event=event).count() == 2  # 城市管理 differs from 城乡建设 too
 
 
+def test_a_category_chosen_at_intake_against_the_suggestion_is_kept_too(loop):
+    event, _ = factories.report(loop.operator.actor, source=Source.HOTLINE, category_code="050101")
+    override = ClassificationOverride.objects.get(event=event)
+    assert (override.suggested_category, override.chosen_category, override.actor_ref) == (
+        "城乡建设",
+        "环境保护",
+        loop.operator.actor.ref,
+    )
+    city_case, _ = factories.report(loop.operator.actor, source=Source.HOTLINE, category_code="160101")
+    assert city_case.suggested_category == "城乡建设"
+    assert ClassificationOverride.objects.filter(event=city_case).count() == 1  # 城市管理 differs from 城乡建设
+
+
 def test_transfer_needs_a_reason_and_restarts_the_clock(loop):
     event, _ = factories.report(loop.citizen.actor)
     event = _walk(loop, event, Status.DISPATCHED)
