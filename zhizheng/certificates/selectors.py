@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
@@ -166,18 +167,30 @@ def multikey_document(*, code: str, number: int) -> dict[str, Any]:
     return multikey_document_for(key)
 
 
+_signed_status_lists: dict[tuple[Any, ...], dict[str, Any]] = {}
+"""Signed status list credentials of this process, keyed by list, version (``updated_at``), key and site: a list
+is compressed and signed once per change, not once per verification."""
+
+
 def status_list_credential(*, code: str, number: int) -> dict[str, Any]:
     """The signed BitstringStatusListCredential, signed afresh with the issuer's active key."""
     status_list = StatusList.objects.select_related("department").filter(department__code=code, number=number).first()
     key = IssuerKey.objects.select_related("department").filter(department__code=code, active=True).first()
     if status_list is None or key is None:
         raise NotFound()
-    document = credentials.status_list_document(
-        department_code=code, number=number, bits=bytes(status_list.bits), updated_at=status_list.updated_at
-    )
-    return dataintegrity.add_proof(
-        document, signer=keys.signer_for(key), created=credentials.timestamp(status_list.updated_at)
-    )
+    cache_key = (status_list.pk, status_list.updated_at, key.pk, credentials.site())
+    signed = _signed_status_lists.get(cache_key)
+    if signed is None:
+        document = credentials.status_list_document(
+            department_code=code, number=number, bits=bytes(status_list.bits), updated_at=status_list.updated_at
+        )
+        signed = dataintegrity.add_proof(
+            document, signer=keys.signer_for(key), created=credentials.timestamp(status_list.updated_at)
+        )
+        if len(_signed_status_lists) >= 64:
+            _signed_status_lists.clear()
+        _signed_status_lists[cache_key] = signed
+    return copy.deepcopy(signed)
 
 
 # --- verification -----------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -158,11 +160,24 @@ def test_the_pdf_embeds_a_chinese_font_and_the_text_reads_back(world: World, id_
         descriptor = descendant["/FontDescriptor"].get_object()
         if any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
             embedded.append(str(font["/BaseFont"]))
-    assert len(embedded) == 2
-    assert all("NotoS" in name and "+" in name for name in embedded)  # subset tags, e.g. ABCDEF+NotoSansSC-…
+    assert len(embedded) == 1
+    assert "+NotoSansSC" in embedded[0]  # a subset tag, e.g. MPDFAA+NotoSansSC
     # fpdf2 writes two-byte glyph codes with its own embedded CMap; pypdf reads that CMap's high byte as a
     # separate code mapped to U+0000, so the NULs between characters are the reader's, not the document's.
     text = page.extract_text().replace("\x00", "")
     for expected in ("居民身份证", "陈静", "示范市公安局", id_card.serial, "扫码核验"):
         assert expected in text
     assert "/URI" in str(page["/Annots"][0].get_object()["/A"])  # the QR code links to the verification page
+
+
+def test_pdfs_use_the_reduced_fonts_only_when_they_cover_the_text(
+    world: World, id_card: Certificate, settings: object, tmp_path: Path
+) -> None:
+    settings.CERTIFICATES_FONT_CACHE = str(tmp_path)  # type: ignore[attr-defined]
+    assert pdf.font_file(pdf.SANS, "陈静") == pdf.pylopdf_fonts_zh_cn.sans_path()  # no reduced copy yet
+    reduced = pdf.reduced_font_path(pdf.SANS)
+    shutil.copyfile(pdf.pylopdf_fonts_zh_cn.sans_path(), reduced)  # stands in for the GB 2312 copy
+    assert pdf.font_file(pdf.SANS, "陈静 示范市东城区人民路8号") == reduced
+    assert pdf.font_file(pdf.SANS, "王堃") == pdf.pylopdf_fonts_zh_cn.sans_path()  # 堃 is not in GB 2312
+    assert "堃" not in pdf.gb2312_repertoire()
+    assert len([c for c in pdf.gb2312_repertoire() if "\u4e00" <= c <= "\u9fff"]) == 6763
