@@ -181,10 +181,16 @@ def item_get(request: HttpRequest, code: str) -> ItemDetailOut:
 )
 def form_get(request: HttpRequest, code: str) -> FormDefinitionOut:
     """The item's application form: a JSON Schema (draft 2020-12) and UI hints (order, widgets, labels in the
-    request's language, where pre-filled values come from). ``version`` changes whenever the schema does."""
-    definition = form_definition(selectors.item_for_code(actor=_actor(request), code=code))
+    request's language, where pre-filled values come from). ``version`` changes whenever the schema does.
+    ``prefill`` holds what the platform already knows of the signed-in person (empty for anonymous callers)."""
+    actor = _actor(request)
+    definition = form_definition(selectors.item_for_code(actor=actor, code=code))
     return FormDefinitionOut(
-        item=definition.item_code, version=definition.version, schema=definition.schema, ui=ui_hints(definition)
+        item=definition.item_code,
+        version=definition.version,
+        schema=definition.schema,
+        ui=ui_hints(definition),
+        prefill=selectors.form_prefill(actor=actor, ui=definition.ui),
     )
 
 

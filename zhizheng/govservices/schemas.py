@@ -95,6 +95,7 @@ class FormDefinitionOut(Schema):
     version: str
     schema_: dict[str, Any] = Field(..., alias="schema")
     ui: dict[str, Any]
+    prefill: dict[str, Any]
 
 
 class FormValidOut(Schema):

@@ -15,7 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from zhizheng.core.actor import Actor
+from zhizheng.accounts.models import User
+from zhizheng.core.actor import Actor, ActorKind
 from zhizheng.core.errors import NotFound
 from zhizheng.govservices.choices import Audience
 from zhizheng.govservices.models import (
@@ -308,3 +309,38 @@ def service_suggest(*, actor: Actor, query: str, limit: int = 8) -> list[Suggest
         for row in ClickCount.objects.values("code").annotate(total=Sum("count")).order_by()
     }
     return search_engine().suggest(query, limit, popularity=popularity)
+
+
+# --- pre-filling forms -------------------------------------------------------------------------------------------
+
+_ACCOUNT_FIELDS = {
+    "account.real_name": "real_name",
+    "account.id_number": "id_number",
+    "account.phone": "phone",
+    "account.uscc": "uscc",
+    "account.enterprise_name": "enterprise_name",
+}
+
+
+def form_prefill(*, actor: Actor, ui: dict[str, Any]) -> dict[str, Any]:
+    """Values the platform already holds for the signed-in person, shaped like the form's data, for the fields
+    whose UI hint names an ``account.*`` source (``ui`` is ``FormDefinition.ui``). Nothing for anyone else.
+
+    Registry sources (``registry.*``: the household address, a legal person's representative) are not filled yet:
+    they need a registries selector for a person's own record, read with a purpose and logged."""
+    if actor.kind is not ActorKind.USER or actor.user_id is None:
+        return {}
+    user = User.objects.filter(pk=actor.user_id).first()
+    if user is None:
+        return {}
+    values: dict[str, Any] = {}
+    for section, hint in ui.get("fields", {}).items():
+        if section == "applicant_kind":
+            values[section] = "legal_person" if user.uscc else "individual"
+            continue
+        for name, field in (hint.get("fields") or {}).items():
+            attribute = _ACCOUNT_FIELDS.get(str(field.get("prefill", "")))
+            value = getattr(user, attribute, "") if attribute else ""
+            if value:
+                values.setdefault(section, {})[name] = value
+    return values

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from jsonschema import Draft202012Validator
 
+from zhizheng.accounts.models import User
 from zhizheng.core.validators import id_number_make, uscc_make
 from zhizheng.govservices.form_schemas import FormInvalid, form_definition, form_validate
 from zhizheng.govservices.models import ServiceItem
@@ -205,3 +206,28 @@ def test_company_and_marriage_forms_check_numbers_lists_and_declarations(catalog
     with pytest.raises(FormInvalid) as caught:
         form_validate(form_definition(marriage), {**data, "details": {**partner, "declaration": False}})
     assert caught.value.as_problem()["errors_en"] == {"details.declaration": ["Tick the box to confirm."]}
+
+
+def test_the_form_is_prefilled_from_the_signed_in_account_only(catalogue: object, client: Client) -> None:
+    assert client.get("/api/v1/services/items/SFS-0017/form").json()["prefill"] == {}
+    citizen = User.objects.create_user(
+        username="form-citizen", password="x", kind="citizen", real_name="张伟", id_number=PERSON["id_number"],
+        phone="13800138000",
+    )  # fmt: skip
+    client.force_login(citizen)
+
+    body = client.get("/api/v1/services/items/SFS-0017/form").json()
+
+    assert body["prefill"] == {"person": {"name": "张伟", "id_number": PERSON["id_number"], "mobile": "13800138000"}}
+    agent = User.objects.create_user(
+        username="form-agent", password="x", kind="agent", real_name="李娜", phone="13900139000",
+        uscc=ORGANISATION["uscc"], enterprise_name=ORGANISATION["name"],
+    )  # fmt: skip
+    client.force_login(agent)
+    both = client.get("/api/v1/services/items/SFS-0021/form").json()["prefill"]
+    assert both["applicant_kind"] == "legal_person"
+    assert both["organisation"] == {
+        "name": ORGANISATION["name"],
+        "uscc": ORGANISATION["uscc"],
+        "contact_mobile": "13900139000",
+    }
