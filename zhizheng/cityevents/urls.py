@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("report/", views.report, name="report"),
     path("report/suggest/", views.suggest_category, name="suggest"),
     path("track/<str:token>/", views.track, name="track"),
+    path("track/<str:token>/feedback/", views.feedback, name="feedback"),
     path("console/", views.console, name="console"),
     path("console/caller/", views.caller_history, name="caller_history"),
     path("console/similar/", views.similar, name="similar"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhizheng.cityevents import selectors, services
 from zhizheng.cityevents.choices import Action, Source, Status, Urgency
+from zhizheng.cityevents.errors import TrackingTokenNotFound
 from zhizheng.cityevents.models import Event
 from zhizheng.cityevents.permissions import Perm, is_hotline_operator, is_staff_of_loop, policy
 from zhizheng.cityevents.routing import suggest
@@ -117,6 +118,37 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
             "steps": selectors.event_steps(event=event).exclude(action__in=[Action.NOTE, Action.ESCALATE]),
         },
     )
+
+
+@require_POST
+def feedback(request: HttpRequest, token: str) -> HttpResponse:
+    """The reporter confirms and rates the result, or says it is not solved (reopens), from the tracking page."""
+    actor = _actor(request)
+    try:
+        if request.POST.get("reopen") == "1":
+            services.event_reopen_by_reporter(actor=actor, token=token, reason=request.POST.get("reason", ""))
+        else:
+            raw = request.POST.get("satisfaction", "")
+            services.event_feedback(
+                actor=actor,
+                token=token,
+                satisfaction=int(raw) if raw.isdigit() else 0,
+                comment=request.POST.get("comment", ""),
+            )
+    except TrackingTokenNotFound:
+        raise Http404(_("No event has this tracking code.")) from None
+    except DomainError as exc:
+        event = selectors.event_by_token(token=token)
+        context = {
+            "event": event,
+            "token": token,
+            "steps": selectors.event_steps(event=event).exclude(action__in=[Action.NOTE, Action.ESCALATE]),
+            "error": exc.detail,
+            "errors": _errors(exc),
+            "values": request.POST,
+        }
+        return render(request, "cityevents/track.html", context, status=exc.status)
+    return redirect("cityevents:track", token=token)
 
 
 # --- hotline console --------------------------------------------------------------------------------------------

@@ -153,3 +153,52 @@ def test_admin_lists_render_without_personal_hashes(client, loop, admin_user):
     page = client.get(f"/admin/cityevents/event/{event.pk}/change/").content.decode()
     assert event.reporter_phone_hash not in page
     assert "138****2222" in page
+
+
+def _closed_case(loop):
+    from zhizheng.cityevents import services
+
+    event, token = factories.report(ANONYMOUS)
+    dispatcher = loop.dispatcher.actor
+    event = services.event_register(event=event, actor=dispatcher)
+    event = services.event_classify(event=event, actor=dispatcher, category_code="160101")
+    event = services.event_dispatch(event=event, actor=dispatcher)
+    event = services.event_handle(event=event, actor=loop.handler.actor, result="已补装")
+    event = services.event_verify(event=event, actor=loop.inspector.actor, passed=True)
+    return services.event_close(event=event, actor=dispatcher), token
+
+
+def test_reporter_rates_the_result_by_token(client, loop):
+    event, token = _closed_case(loop)
+    page = client.get(f"/events/track/{token}/").content.decode()
+    assert 'name="satisfaction"' in page
+    response = client.post(f"/events/track/{token}/feedback/", {"satisfaction": "7"})
+    assert response.status_code == 422
+    assert Event.objects.get(pk=event.pk).status == Status.CLOSED
+    response = client.post(f"/events/track/{token}/feedback/", {"satisfaction": "4", "comment": "满意"})
+    assert response.status_code == 302
+    rated = Event.objects.get(pk=event.pk)
+    assert (rated.status, rated.satisfaction) == (Status.EVALUATED, 4)
+    step = EventStep.objects.get(event=event, action="evaluate")
+    assert (step.actor_ref, step.note) == ("anonymous", "满意")
+    again = client.post(f"/events/track/{token}/feedback/", {"satisfaction": "5"})
+    assert again.status_code == 409
+    assert client.post("/events/track/wrong/feedback/", {"satisfaction": "5"}).status_code == 404
+
+
+def test_reporter_reopens_within_the_window(client, loop):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    event, token = _closed_case(loop)
+    assert client.post(f"/events/track/{token}/feedback/", {"reopen": "1", "reason": ""}).status_code == 422
+    Event.objects.filter(pk=event.pk).update(closed_at=timezone.now() - dt.timedelta(days=16))
+    late = client.post(f"/events/track/{token}/feedback/", {"reopen": "1", "reason": "井盖又丢了"})
+    assert late.status_code == 422
+    assert Event.objects.get(pk=event.pk).status == Status.CLOSED
+    Event.objects.filter(pk=event.pk).update(closed_at=timezone.now())
+    response = client.post(f"/events/track/{token}/feedback/", {"reopen": "1", "reason": "井盖又丢了"})
+    assert response.status_code == 302
+    reopened = Event.objects.get(pk=event.pk)
+    assert (reopened.status, reopened.reopen_count, reopened.status_notes) == (Status.REGISTERED, 1, "井盖又丢了")
