@@ -9,10 +9,18 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from zhizheng.accounts.api import API_AUTH, request_actor
-from zhizheng.certificates import selectors
+from zhizheng.certificates import selectors, services
 from zhizheng.certificates.errors import CredentialMalformed
-from zhizheng.certificates.models import CertificateType
-from zhizheng.certificates.schemas import CertificateTypeList, VerificationOut, WalletList
+from zhizheng.certificates.models import Certificate, CertificateType
+from zhizheng.certificates.schemas import (
+    CertificateOut,
+    CertificateTypeList,
+    IssueIn,
+    RevokeIn,
+    VerificationOut,
+    WalletList,
+)
+from zhizheng.core.masking import mask_id_number
 
 router = Router(tags=["certificates"])
 MAX_CREDENTIAL_BYTES = 256 * 1024
@@ -97,3 +105,46 @@ def wallet(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
         for c in queryset[offset : offset + limit]
     ]
     return {"count": queryset.count(), "items": items}
+
+
+def _certificate_out(certificate: Certificate) -> dict[str, Any]:
+    return {
+        "serial": certificate.serial,
+        "type_code": certificate.type.code,
+        "holder": mask_id_number(certificate.holder_identifier),
+        "issuing_department": certificate.issuing_department.code,
+        "status": selectors.effective_status(certificate),
+        "credential": certificate.credential,
+    }
+
+
+@router.post(
+    "/certificates", response={201: CertificateOut}, auth=API_AUTH, operation_id="certificates_certificate_issue"
+)
+def issue(request: HttpRequest, payload: IssueIn) -> tuple[int, dict[str, Any]]:
+    """Issue and sign a certificate (staff of the issuing department with an issuing role, or the system)."""
+    certificate = services.certificate_issue(
+        actor=request_actor(request),
+        certificate_type=payload.certificate_type,
+        holder=payload.holder,
+        subject=payload.subject,
+        valid_from=payload.valid_from,
+        valid_until=payload.valid_until,
+    )
+    return 201, _certificate_out(certificate)
+
+
+@router.post(
+    "/certificates/{serial}/revoke",
+    response=CertificateOut,
+    auth=API_AUTH,
+    operation_id="certificates_certificate_revoke",
+)
+def revoke(request: HttpRequest, serial: str, payload: RevokeIn) -> dict[str, Any]:
+    """Revoke a certificate (section chief or head of the issuing department): its status bit is set at once."""
+    certificate = services.certificate_revoke(
+        actor=request_actor(request),
+        certificate=selectors.certificate_get(serial=serial),
+        reason=payload.reason,
+    )
+    return _certificate_out(certificate)

@@ -47,3 +47,24 @@ class WalletItemOut(Schema):
 class WalletList(Schema):
     count: int
     items: list[WalletItemOut]
+
+
+class IssueIn(Schema):
+    certificate_type: str
+    holder: str
+    subject: dict[str, str | int]
+    valid_from: dt.datetime | None = None
+    valid_until: dt.datetime | None = None
+
+
+class RevokeIn(Schema):
+    reason: str
+
+
+class CertificateOut(Schema):
+    serial: str
+    type_code: str
+    holder: str
+    issuing_department: str
+    status: str
+    credential: dict[str, object]
