@@ -138,3 +138,13 @@ class AccessFilterForm(_Styled):
         if since and until and since > until:
             raise forms.ValidationError(_("The start date is after the end date."))
         return data
+
+
+class LookupForm(_Styled):
+    id_number = forms.CharField(label=_("Citizen ID number"), max_length=18, min_length=18)
+    purpose = forms.ChoiceField(
+        label=_("Purpose of this read"),
+        choices=[("", "—"), *Purpose.choices],
+        required=False,
+        help_text=_("Every read is logged with its purpose; reads without one are refused."),
+    )

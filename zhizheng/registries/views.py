@@ -24,8 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import DomainError
 from zhizheng.core.masking import mask_id_number
-from zhizheng.registries import forms, registrations, selectors
+from zhizheng.registries import forms, registrations, selectors, services
+from zhizheng.registries.access import may_read_somehow
 from zhizheng.registries.api import access_csv
+from zhizheng.registries.choices import HouseholdRelation, MaritalStatus, ResidentStatus
 from zhizheng.registries.models import Resident
 from zhizheng.registries.permissions import Perm, policy
 
@@ -148,7 +150,11 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registries/index.html",
-        {"registrations": available, "auditor": policy.has(actor, Perm.AUDIT_ACCESS)},
+        {
+            "registrations": available,
+            "auditor": policy.has(actor, Perm.AUDIT_ACCESS),
+            "reader": may_read_somehow(actor),
+        },
     )
 
 
@@ -189,6 +195,38 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"spec": spec, "form": form, "done": done, "subject": subject}
     template = "registries/partials/registration_card.html" if request.htmx else "registries/register.html"  # type: ignore[attr-defined]
     return render(request, template, context, status=status)
+
+
+@login_required
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Look a resident up for a stated purpose, masked (button ``mode=masked``) or in full (``mode=full``, which
+    needs a purpose that justifies it). POST only, so ID numbers stay out of URLs, history and server logs. Both
+    reads, and refusals, go to the access log."""
+    actor = _staff_actor(request)
+    form = forms.LookupForm(request.POST or None)
+    view, error, status = None, "", 200
+    if form.is_bound:
+        if form.is_valid():
+            purpose = form.cleaned_data["purpose"] or None
+            number = form.cleaned_data["id_number"]
+            try:
+                if request.POST.get("mode") == "full":
+                    view = services.resident_disclose(actor=actor, purpose=purpose, id_number=number)
+                else:
+                    view = selectors.resident_get(actor=actor, purpose=purpose, id_number=number)
+            except DomainError as caught:
+                error, status = caught.detail, caught.status
+        else:
+            status = 422
+    labels = {}
+    if view is not None:
+        labels = {
+            "status": ResidentStatus(view.status).label,
+            "marital_status": MaritalStatus(view.marital_status).label if view.marital_status else "",
+            "relation": HouseholdRelation(view.relation_to_head).label if view.relation_to_head else "",
+        }
+    context = {"form": form, "view": view, "error": error, "labels": labels}
+    return render(request, "registries/lookup.html", context, status=status)
 
 
 def _auditor(request: HttpRequest) -> tuple[Actor, forms.AccessFilterForm]:

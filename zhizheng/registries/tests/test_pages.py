@@ -191,3 +191,38 @@ def test_auditors_filter_page_and_export_the_log(people: dict[str, Any], django_
     assert bad.status_code == 400
     assert person.id_number not in first.content.decode()
     assert len(export.content.decode("utf-8-sig").splitlines()) == 56
+
+
+def test_lookup_is_masked_by_default_and_unmasking_needs_a_fitting_purpose(people: dict[str, Any]) -> None:
+    person = factories.resident(name="陈小静")
+    police, market = _client(people["police"]), _client(people["market"])
+    url = "/workbench/registries/lookup/"
+
+    def card(response: Any) -> str:
+        html = response.content.decode()
+        return html[html.index("data-resident") :] if "data-resident" in html else ""
+
+    masked = police.post(url, {"id_number": person.id_number, "purpose": "law_enforcement", "mode": "masked"})
+    full = police.post(url, {"id_number": person.id_number, "purpose": "law_enforcement", "mode": "full"})
+    no_purpose = police.post(url, {"id_number": person.id_number, "mode": "masked"})
+    statistics_in_full = market.post(url, {"id_number": person.id_number, "purpose": "statistics", "mode": "full"})
+
+    assert masked.status_code == 200
+    assert "陈**" in card(masked)
+    assert person.id_number not in card(masked)
+    assert "陈小静" not in masked.content.decode()
+    assert full.status_code == 200
+    assert person.id_number in card(full)
+    assert "陈小静" in card(full)
+    assert "已婚" not in card(full)
+    assert "未婚" in card(full)
+    assert no_purpose.status_code == 403
+    assert "请说明查询人口库的目的" in no_purpose.content.decode()
+    assert (statistics_in_full.status_code, card(statistics_in_full)) == (403, "")
+    assert list(RegistryAccess.objects.order_by("id").values_list("outcome", "unmasked")) == [
+        ("granted", False),
+        ("granted", True),
+        ("denied", False),
+        ("denied", True),
+    ]
+    assert _client(people["citizen"]).get(url).status_code == 403
