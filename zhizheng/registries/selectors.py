@@ -257,8 +257,18 @@ def access_log_export(*, actor: Actor, filters: AccessFilter) -> Iterator[Regist
 def record_changes(
     *, actor: Actor, subject_kind: str, subject_id: int, limit: int = 50, offset: int = 0
 ) -> tuple[int, list[RecordChange]]:
-    """The change history of one record (newest first), for auditors."""
+    """The change history of one record (newest first), for auditors. Reading a resident's history is a read of
+    personal data: it is logged (purpose audit)."""
     policy.require(actor, Perm.AUDIT_ACCESS)
+    if subject_kind == "resident":
+        access_log(
+            actor=actor,
+            purpose=Purpose.AUDIT,
+            subject_kind=subject_kind,
+            subject_ids=[subject_id],
+            fields=("history",),
+            via="history",
+        )
     queryset = RecordChange.objects.filter(subject_kind=subject_kind, subject_id=subject_id).order_by(
         "-changed_at", "-id"
     )

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import DomainError
-from zhizheng.core.masking import mask_id_number
+from zhizheng.core.masking import mask_address, mask_id_number, mask_name
 from zhizheng.registries import forms, registrations, selectors, services
 from zhizheng.registries.access import may_read_somehow
 from zhizheng.registries.api import access_csv
@@ -289,3 +289,36 @@ def access_log_export(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="registry-access-log.csv"'
     return response
+
+
+PERSONAL_VALUES = frozenset({"id_number", "name", "household_address", "address"})
+MASKS: dict[str, Callable[[str | None], str]] = {
+    "id_number": mask_id_number,
+    "name": mask_name,
+    "household_address": mask_address,
+    "address": mask_address,
+}
+
+
+def _shown(field: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    mask = MASKS.get(field)
+    return mask(str(value)) if mask else str(value)
+
+
+@login_required
+def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The change history of one record for auditors: who changed which field, through which service, when, with
+    the ledger entry; personal values masked. Reading a resident's history is logged."""
+    actor = _staff_actor(request)
+    if kind not in ("resident", "legal_person", "household"):
+        raise Http404()
+    if not policy.has(actor, Perm.AUDIT_ACCESS):
+        raise PermissionDenied(gettext("The access log is for auditors."))
+    count, rows = selectors.record_changes(actor=actor, subject_kind=kind, subject_id=pk, limit=100)
+    changes = [
+        (row, [(field, _shown(field, old), _shown(field, new)) for field, (old, new) in sorted(row.changes.items())])
+        for row in rows
+    ]
+    return render(request, "registries/history.html", {"kind": kind, "pk": pk, "count": count, "changes": changes})

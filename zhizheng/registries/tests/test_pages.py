@@ -226,3 +226,28 @@ def test_lookup_is_masked_by_default_and_unmasking_needs_a_fitting_purpose(peopl
         ("denied", True),
     ]
     assert _client(people["citizen"]).get(url).status_code == 403
+
+
+def test_auditors_read_a_records_history_masked_and_the_read_is_logged(people: dict[str, Any]) -> None:
+    from zhizheng.core.actor import Actor as _Actor
+    from zhizheng.registries import registrations
+
+    person = factories.resident(name="陈小静", born=dt.date(1990, 1, 1))
+    police = _Actor(kind=ActorKind.USER, user_id=9100, roles=frozenset({("GAJ", "caseworker")}))
+    registrations.household_move(
+        actor=police, id_number=person.id_number, address="示范市南湖区湖滨路1号2栋301室", district_code="990104"
+    )
+    url = f"/workbench/registries/history/resident/{person.pk}/"
+
+    page = _client(people["auditor"]).get(url)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "household_move" in html
+    assert "user:9100" in html
+    assert "示范市南湖区****" in html
+    assert "湖滨路" not in html
+    assert html.count("data-change") == 1
+    assert RegistryAccess.objects.get().via == "history"
+    assert _client(people["police"]).get(url).status_code == 403
+    assert _client(people["auditor"]).get("/workbench/registries/history/bank/1/").status_code == 404
