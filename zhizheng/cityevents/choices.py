@@ -35,6 +35,7 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
     EVALUATED = "evaluated", _("Evaluated")
     REJECTED = "rejected", _("Not registered")
+    MERGED = "merged", _("Merged into another case")
 
 
 OPEN_STATUSES = frozenset({Status.COLLECTED, Status.REGISTERED, Status.DISPATCHED, Status.HANDLED, Status.VERIFIED})
@@ -57,3 +58,4 @@ class Action(models.TextChoices):
     ESCALATE = "escalate", _("Escalated")
     NOTE = "note", _("Note added")
     CLASSIFY = "classify", _("Classified")
+    MERGE = "merge", _("Merged")

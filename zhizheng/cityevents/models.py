@@ -73,6 +73,14 @@ class Event(TimeStampedModel):
     anonymous = models.BooleanField(_("anonymous"), default=False)
     tracking_token_hash = models.CharField(_("tracking token (SHA-256)"), max_length=64, unique=True)
     is_public = models.BooleanField(_("public"), default=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
     # Routing.
     responsible_department = models.ForeignKey(
         "orgs.Department",

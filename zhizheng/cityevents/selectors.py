@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from zhizheng.cityevents.choices import OPEN_STATUSES, Status
 from zhizheng.cityevents.errors import TrackingTokenNotFound
@@ -13,6 +16,8 @@ from zhizheng.cityevents.permissions import Perm, is_hotline_operator, policy
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import NotFound, PermissionDenied
 
+DUPLICATE_WINDOW = dt.timedelta(days=14)
+DUPLICATE_RADIUS_M = 500.0
 SIMILAR_WINDOW = 500
 """How many of the latest open events the similarity search compares (simple, bounded, fast)."""
 
@@ -117,6 +122,65 @@ def similar_open_events(*, actor: Actor, text: str, limit: int = 5, threshold: f
             scored.append(Similar(event=event, score=round(score, 3)))
     scored.sort(key=lambda item: (-item.score, -item.event.pk))
     return scored[:limit]
+
+
+def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine; ample for a few hundred metres)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dlat, dlon = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    event: Event
+    similarity: float
+    distance_m: float | None
+
+
+def duplicate_candidates(
+    *,
+    text: str,
+    longitude: float | None,
+    latitude: float | None,
+    actor: Actor | None = None,
+    exclude_pk: int | None = None,
+    at: dt.datetime | None = None,
+    window: dt.timedelta = DUPLICATE_WINDOW,
+    radius_m: float = DUPLICATE_RADIUS_M,
+    limit: int = 5,
+) -> list[Duplicate]:
+    """Open cases that are probably about the same problem: reported within ``window`` before ``at``, within
+    ``radius_m`` when both have a point, and with similar text (character-bigram Jaccard ≥ 0.2 near the point, ≥ 0.35
+    without one). Without ``actor`` only public cases are considered (the citizen's report page)."""
+    wanted = _shingles(text)
+    if len(wanted) < 3:
+        return []
+    moment = at or timezone.now()
+    base = policy.scope(actor, _base()) if actor is not None else _base().filter(is_public=True)
+    candidates = base.filter(
+        status__in=list(OPEN_STATUSES), parent__isnull=True, reported_at__gte=moment - window, reported_at__lte=moment
+    ).order_by("-reported_at")
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    found: list[Duplicate] = []
+    for event in candidates[:SIMILAR_WINDOW]:
+        other = _shingles(event.description)
+        if not other:
+            continue
+        similarity = len(wanted & other) / len(wanted | other)
+        distance = None
+        if None not in (longitude, latitude, event.longitude, event.latitude):
+            distance = _distance_m(float(latitude), float(longitude), float(event.latitude), float(event.longitude))  # type: ignore[arg-type]
+            if distance > radius_m:
+                continue
+        if similarity >= (0.2 if distance is not None else 0.35):
+            found.append(
+                Duplicate(event=event, similarity=round(similarity, 3), distance_m=distance and round(distance))
+            )
+    found.sort(key=lambda d: (-d.similarity, d.distance_m or 0.0))
+    return found[:limit]
 
 
 def category_leaves() -> QuerySet[Category]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhizheng.cityevents import selectors, services
 from zhizheng.cityevents.choices import Action, Source, Status, Urgency
-from zhizheng.cityevents.errors import TrackingTokenNotFound
+from zhizheng.cityevents.errors import EventInvalid, TrackingTokenNotFound
 from zhizheng.cityevents.models import Event
 from zhizheng.cityevents.permissions import Perm, is_hotline_operator, is_staff_of_loop, policy
 from zhizheng.cityevents.routing import suggest
@@ -98,7 +98,19 @@ def suggest_category(request: HttpRequest) -> HttpResponse:
     """HTMX: the classifier's suggestion for the description typed so far."""
     text = request.GET.get("description", "").strip()
     suggestion = suggest(text) if len(text) >= 4 else None
-    return render(request, "cityevents/partials/suggestion.html", {"suggestion": suggestion})
+    duplicates = selectors.duplicate_candidates(
+        text=text, longitude=_float(request.GET.get("longitude")), latitude=_float(request.GET.get("latitude"))
+    )
+    return render(
+        request, "cityevents/partials/report_hints.html", {"suggestion": suggestion, "duplicates": duplicates}
+    )
+
+
+def _float(raw: str | None) -> float | None:
+    try:
+        return float(raw) if raw else None
+    except ValueError:
+        return None
 
 
 @require_GET
@@ -108,6 +120,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         event = selectors.event_by_token(token=token)
     except DomainError:
         raise Http404(_("No event has this tracking code.")) from None
+    parent = event.parent
     return render(
         request,
         "cityevents/track.html",
@@ -116,6 +129,10 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
             "token": token,
             "new": request.GET.get("new") == "1",
             "steps": selectors.event_steps(event=event).exclude(action__in=[Action.NOTE, Action.ESCALATE]),
+            "parent": parent,
+            "parent_steps": selectors.event_steps(event=parent).exclude(action__in=[Action.NOTE, Action.ESCALATE])
+            if parent is not None
+            else [],
         },
     )
 
@@ -245,6 +262,7 @@ def _detail_context(actor: Actor, event: Event) -> dict[str, Any]:
         Action.REOPEN: Perm.REGISTER,
         Action.NOTE: Perm.NOTE,
         Action.EVALUATE: Perm.EVALUATE,
+        Action.MERGE: Perm.REGISTER,
     }
     actions = [
         action
@@ -260,6 +278,15 @@ def _detail_context(actor: Actor, event: Event) -> dict[str, Any]:
         "leaves": selectors.category_leaves() if Action.CLASSIFY in actions else [],
         "departments": department_list() if {Action.DISPATCH, Action.TRANSFER} & set(actions) else [],
         "urgencies": Urgency.choices,
+        "duplicates": selectors.duplicate_candidates(
+            actor=actor,
+            text=event.description,
+            longitude=float(event.longitude) if event.longitude is not None else None,
+            latitude=float(event.latitude) if event.latitude is not None else None,
+            exclude_pk=event.pk,
+        )
+        if Action.MERGE in actions
+        else [],
     }
 
 
@@ -305,6 +332,13 @@ def _run(action: str, event: Event, actor: Actor, request: HttpRequest) -> Event
         return services.event_close(event=event, actor=actor, note=note)
     if action == Action.REOPEN:
         return services.event_reopen(event=event, actor=actor, reason=note)
+    if action == Action.MERGE:
+        into = data.get("into", "")
+        if not into.isdigit():
+            raise EventInvalid(field_errors={"into": [_("Choose the case to merge into.")]})
+        return services.event_merge(
+            event=event, actor=actor, into=selectors.event_get(actor=actor, pk=int(into)), note=note
+        )
     if action == Action.NOTE:
         services.event_note_add(event=event, actor=actor, note=note)
         return event

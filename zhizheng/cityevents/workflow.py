@@ -42,6 +42,7 @@ TRANSITIONS: Mapping[Action, Move] = {
     Action.REGISTER: Move(_from(Status.COLLECTED), Status.REGISTERED),
     Action.REJECT: Move(_from(Status.COLLECTED), Status.REJECTED),
     Action.CLASSIFY: Move(_from(Status.COLLECTED, Status.REGISTERED), None),
+    Action.MERGE: Move(_from(Status.COLLECTED, Status.REGISTERED), Status.MERGED),
     Action.DISPATCH: Move(_from(Status.REGISTERED), Status.DISPATCHED),
     Action.TRANSFER: Move(_from(Status.DISPATCHED), None),
     Action.HANDLE: Move(_from(Status.DISPATCHED), Status.HANDLED),

@@ -172,20 +172,24 @@ def _w3(moment: dt.datetime | None) -> str | None:
 
 
 def request_out(event: Event) -> dict[str, Any]:
+    """A request as GeoReport v2 shows it; a merged report shows the status of the case it was merged into."""
     category = event.category
-    department = event.responsible_department
+    followed = event.parent if event.parent is not None else event
+    department = followed.responsible_department
     return {
         "service_request_id": event.number,
-        "status": "closed" if event.status in CLOSED else "open",
-        "status_notes": event.status_notes or str(Status(event.status).label),
+        "status": "closed" if followed.status in CLOSED else "open",
+        "status_notes": followed.status_notes or str(Status(followed.status).label),
         "service_name": category.name if category else "",
         "service_code": category.code if category else "",
         "description": event.description,
         "agency_responsible": department.name if department else "",
         "service_notice": "",
         "requested_datetime": _w3(event.reported_at),
-        "updated_datetime": _w3(event.closed_at if event.status in CLOSED and event.closed_at else event.updated_at),
-        "expected_datetime": _w3(event.deadline_at),
+        "updated_datetime": _w3(
+            followed.closed_at if followed.status in CLOSED and followed.closed_at else followed.updated_at
+        ),
+        "expected_datetime": _w3(followed.deadline_at),
         "address": event.address,
         "address_id": "",
         "zipcode": "",
@@ -196,7 +200,9 @@ def request_out(event: Event) -> dict[str, Any]:
 
 
 def _public() -> QuerySet[Event]:
-    return Event.objects.filter(is_public=True).select_related("category", "responsible_department")
+    return Event.objects.filter(is_public=True).select_related(
+        "category", "responsible_department", "parent__responsible_department"
+    )
 
 
 def _date(name: str, raw: str) -> dt.datetime:

@@ -41,6 +41,7 @@ LEDGER_ACTS: dict[Action, str] = {
     Action.REOPEN: "reopened",
     Action.ESCALATE: "escalated",
     Action.NOTE: "noted",
+    Action.MERGE: "merged",
 }
 
 

@@ -345,3 +345,33 @@ def events_escalate_overdue(*, actor: Actor = SYSTEM, now: dt.datetime | None = 
         )
         escalated.append(event)
     return escalated
+
+
+@transaction.atomic
+def event_merge(*, event: Event, actor: Actor, into: Event, note: str = "") -> Event:
+    """Merge a new report into the open case about the same problem (合并): it follows that case from now on and its
+    reporter sees that case's progress and outcome on the tracking page."""
+    event = _lock(event)
+    policy.require(actor, Perm.REGISTER, event)
+    before = event.status
+    target = transition(before, Action.MERGE)
+    parent = _lock(into)
+    policy.require(actor, Perm.VIEW, parent)
+    if parent.pk == event.pk or parent.parent_id is not None or not parent.is_open:
+        raise EventInvalid(field_errors={"into": [_("Merge into another open case that is not itself merged.")]})
+    event.status = target
+    event.parent = parent
+    event.closed_at = timezone.now()
+    event.status_notes = _clean_text(note, limit=MAX_NOTE) or str(parent.number)
+    event.save(update_fields=["status", "parent", "closed_at", "status_notes", "updated_at"])
+    Event.objects.filter(parent=event).update(parent=parent)  # its own duplicates follow
+    _step(event, actor=actor, action=Action.MERGE, from_status=before, payload={"into": parent.number})
+    _step(
+        parent,
+        actor=actor,
+        action=Action.NOTE,
+        from_status=parent.status,
+        note=str(_("Case %(number)s merged into this one.") % {"number": event.number}),
+        payload={"merged": event.number},
+    )
+    return event

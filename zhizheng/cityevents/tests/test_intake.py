@@ -120,7 +120,7 @@ def test_scope_of_event_lists(loop, django_assert_max_num_queries):
     counts = selectors.event_status_counts(actor=loop.dispatcher.actor)
     assert counts["collected"] == 2
     assert counts["closed"] == 0
-    assert len(counts) == 8
+    assert len(counts) == 9
     assert services.phone_hash("8613811112222") == services.phone_hash("138 1111 2222")
 
 
