@@ -26,8 +26,6 @@ from zhizheng.core.actor import Actor, ActorKind
 from zhizheng.core.errors import NotFound
 from zhizheng.orgs.models import Department
 
-MAX_PAGE_SIZE = 100
-
 
 def holder_identifiers(actor: Actor) -> frozenset[str]:
     """The ID number and USCC the signed-in person holds certificates under (an agent: both)."""
@@ -94,15 +92,6 @@ def certificate_get(*, serial: str) -> Certificate:
     if found is None:
         raise NotFound()
     return found
-
-
-def certificate_register(*, actor: Actor, limit: int = 50, offset: int = 0) -> tuple[int, list[Certificate]]:
-    """Certificates of the departments where the actor works (all of them for the system), for registers."""
-    queryset = _base().order_by("serial")
-    if not (actor.is_system or actor.is_superuser):
-        queryset = queryset.filter(issuing_department__code__in=actor.departments())
-    limit, offset = max(0, min(limit, MAX_PAGE_SIZE)), max(0, offset)
-    return queryset.count(), list(queryset[offset : offset + limit])
 
 
 def share_token_hash(token: str) -> str:

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +181,6 @@ class IssueRequest:
     valid_from: dt.datetime | None = None
     valid_until: dt.datetime | None = None
     replaces: Certificate | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _clean_subject(certificate_type: CertificateType, subject: Mapping[str, Any]) -> dict[str, Any]:

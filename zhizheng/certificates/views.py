@@ -163,7 +163,11 @@ def verify_serial(request: HttpRequest, serial: str) -> HttpResponse:
         missing = {"error": _("No certificate has this number. Check the number or scan the code again.")}
         return render(request, "certificates/verify.html", missing, status=404)
     verification = selectors.verify_credential(certificate.credential)
-    context = {**_result(verification), "facts": _certificate_facts(certificate, certificate.credential)}
+    context = {
+        **_result(verification),
+        "facts": _certificate_facts(certificate, certificate.credential),
+        "certificate": certificate,
+    }
     return render(request, "certificates/verify.html", context)
 
 
@@ -183,6 +187,7 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
         "facts": _certificate_facts(certificate, certificate.credential),
         "disclosed": _disclosed(certificate, certificate.credential, list(link.fields)),
         "expires_at": link.expires_at,
+        "certificate": certificate,
     }
     return render(request, "certificates/verify.html", context)
 
