@@ -43,6 +43,9 @@ from zhizheng.registries.models import LegalPerson, Resident
 DATA_FILE = Path(__file__).resolve().parent / "data" / "certificate_types.json"
 HOLDER_KINDS = {"自然人": HolderKind.PERSON, "法人": HolderKind.LEGAL_PERSON, "自然人或法人": HolderKind.EITHER}
 MAX_FIELD_LENGTH = 500
+RENEWAL_START_FIELDS = frozenset({"valid_from", "issue_date"})
+RENEWAL_END_FIELDS = frozenset({"valid_to", "endorsement_valid_to"})
+"""Data fields that print a certificate's period; a renewal rewrites them."""
 SHARE_MIN = dt.timedelta(hours=1)
 SHARE_MAX = dt.timedelta(days=30)
 
@@ -401,7 +404,13 @@ def certificate_renew(*, actor: Actor, certificate: Certificate, valid_until: dt
     bit is set, so verifiers see it withdrawn)."""
     policy.require(actor, Perm.ISSUE, certificate)
     old = _lock_valid(certificate)
-    return _supersede(actor, old, subject=old.subject, valid_until=valid_until, act="certificates.certificate.renewed")
+    subject = dict(old.subject)
+    today = timezone.localdate().isoformat()
+    for key in RENEWAL_START_FIELDS & subject.keys():
+        subject[key] = today  # the printed dates follow the new period
+    for key in RENEWAL_END_FIELDS & subject.keys():
+        subject[key] = timezone.localtime(valid_until).date().isoformat() if valid_until else "长期"
+    return _supersede(actor, old, subject=subject, valid_until=valid_until, act="certificates.certificate.renewed")
 
 
 @transaction.atomic

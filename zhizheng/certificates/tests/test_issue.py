@@ -161,6 +161,9 @@ def test_renew_supersedes_the_old_certificate(world: World, id_card: Certificate
     renewed = services.certificate_renew(actor=SYSTEM, certificate=id_card, valid_until=until)
     id_card.refresh_from_db()
     assert (id_card.status, renewed.replaces, renewed.status_index) == ("superseded", id_card, 1)
+    assert renewed.subject["valid_from"] == timezone.localdate().isoformat()
+    assert renewed.subject["valid_to"] == timezone.localtime(until).date().isoformat()
+    assert renewed.subject["name"] == id_card.subject["name"]
     assert _checks(id_card.credential)["status"] == (False, "status.revoked")
     assert selectors.verify_credential(renewed.credential).valid is True
     assert Entry.objects.filter(act="certificates.certificate.renewed", subject_id=str(renewed.pk)).count() == 1
