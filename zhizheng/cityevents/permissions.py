@@ -39,6 +39,7 @@ class Perm(enum.StrEnum):
     REPORT = "cityevents.event.report"
     REPORT_HOTLINE = "cityevents.event.report_hotline"
     REPORT_PATROL = "cityevents.event.report_patrol"
+    REPORT_SENSOR = "cityevents.event.report_sensor"
     REGISTER = "cityevents.event.register"
     DISPATCH = "cityevents.event.dispatch"
     TRANSFER = "cityevents.event.transfer"
@@ -103,7 +104,7 @@ def is_reporter(actor: Actor, obj: Any) -> bool:
 
 
 def is_api_reporter(actor: Actor, obj: Any) -> bool:
-    """A program may report events through the API for its owner."""
+    """A program (bearer token with the scope ``cityevents.report``), e.g. a sensor gateway."""
     return actor.kind is ActorKind.API_CLIENT and actor.has_scope("cityevents.report")
 
 
@@ -123,6 +124,7 @@ class EventPolicy(Policy[Perm]):
         Perm.REPORT: allow,
         Perm.REPORT_HOTLINE: is_hotline_operator,
         Perm.REPORT_PATROL: is_inspector,
+        Perm.REPORT_SENSOR: is_api_reporter,
         Perm.REGISTER: is_dispatcher,
         Perm.DISPATCH: is_dispatcher,
         Perm.TRANSFER: any_of(is_dispatcher, is_handler),

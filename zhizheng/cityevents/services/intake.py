@@ -38,6 +38,7 @@ from zhizheng.registries.spatial import spatial_unit_at
 _SOURCE_PERMISSION = {
     Source.HOTLINE: Perm.REPORT_HOTLINE,
     Source.PATROL: Perm.REPORT_PATROL,
+    Source.SENSOR: Perm.REPORT_SENSOR,
 }
 
 

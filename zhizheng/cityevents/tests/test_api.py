@@ -119,3 +119,19 @@ def test_classify_messages_command_errors(tmp_path, db):
     blank.write_text("subject,detail\n,\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"line\(s\) \[2\]"):
         call_command("classify_messages", str(blank), str(tmp_path / "o.csv"))
+
+
+def test_sensor_events_need_a_token_with_the_report_scope(client, loop):
+    from zhizheng.accounts.tests.factories import api_token
+
+    client.force_login(loop.citizen.user)
+    body = {"description": "3号井盖位移传感器报警", "longitude": 116.4, "latitude": 39.9, "source": "sensor"}
+    response = _post(client, EVENTS, body)
+    assert (response.status_code, response.json()["code"]) == (403, "core.permission_denied")
+    client.logout()
+    _token, plain = api_token(owner=loop.other_staff.user, scopes=("cityevents.report",))
+    response = client.post(
+        EVENTS, data=json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {plain}"
+    )
+    assert response.status_code == 201, response.content
+    assert Event.objects.get().source == "sensor"
