@@ -48,6 +48,11 @@ FACES: dict[str, tuple[NavEntry, ...]] = {
         NavEntry("govservices:queue", _("To-do: applications"), _("Applications waiting for your department.")),
         NavEntry("cityevents:queue", _("To-do: city events"), _("Events dispatched to your department.")),
         NavEntry("govservices:supervision", _("Supervision"), _("Deadlines at risk and overdue work.")),
+        NavEntry(
+            "registries:index",
+            _("Base registries"),
+            _("Births, marriages, moves and legal persons; look-ups and the access log."),
+        ),
     ),
     "cockpit": (
         NavEntry("web:cockpit", _("City operations"), _("The state of the city today."), exact=True),
