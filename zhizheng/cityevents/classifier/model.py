@@ -6,10 +6,11 @@ Features (all sublinear TF-IDF, L2-normalised per block, stacked side by side):
 * jieba words and word bigrams of subject + detail;
 * character 1-3-grams of the subject alone, so that the subject keeps its weight next to a long detail.
 
-The linear model is a one-vs-rest linear SVM. Its scores become probabilities by a softmax whose temperature is
-fitted on out-of-fold scores (one scalar: the ranking, hence the accuracy, is unchanged). Training adds a
-subject-only copy of every message that has a detail, because callers send short texts too (a hotline summary,
-an SMS) and a model trained only on long texts underrates them.
+The linear model is a one-vs-rest linear SVM with class weights inversely proportional to class frequency (the
+measure is macro-F1, so the small classes count as much as the large ones). Its scores become probabilities by
+a softmax whose temperature is fitted on out-of-fold scores (one scalar: the ranking, hence the accuracy, is
+unchanged). Training adds a subject-only copy of every message that has a detail, because callers send short
+texts too (a hotline summary, an SMS) and a model trained only on long texts underrates them.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Settings:
     char_max_features: int = 300_000
     word_min_df: int = 2
     augment_subject_only: bool = True
+    balanced_classes: bool = True
     calibration_folds: int = 5
 
     def as_dict(self) -> dict[str, Any]:
@@ -164,7 +166,9 @@ def _fit_linear(prepared: Prepared, labels: Sequence[str], settings: Settings) -
         format="csr",
         dtype=np.float32,
     )
-    estimator = LinearSVC(C=settings.svm_c, random_state=0)
+    estimator = LinearSVC(
+        C=settings.svm_c, class_weight="balanced" if settings.balanced_classes else None, random_state=0
+    )
     estimator.fit(matrix, np.asarray(labels))
     blocks = {
         name: Block.from_vectoriser(fitted[name], kind=BLOCK_KINDS[name], ngram_max=ngram_max(settings, name))

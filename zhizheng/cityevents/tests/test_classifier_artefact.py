@@ -10,9 +10,9 @@ from django.conf import settings
 from zhizheng.cityevents.classifier import CATEGORIES, DEPARTMENTS, classify, load_classifier
 from zhizheng.cityevents.classifier.dataset import DEFAULT_DATA, file_sha256
 
-# The floor for the committed artefact's grouped held-out macro-F1 (measured 0.9129 at commit; see
+# The floor for the committed artefact's grouped held-out macro-F1 (measured 0.9145, 5-fold 0.9147 at commit; see
 # docs/classifier.md). A retrained artefact that scores below it fails here instead of shipping.
-HELD_OUT_MACRO_F1_FLOOR = 0.90
+HELD_OUT_MACRO_F1_FLOOR = 0.91
 
 
 @pytest.fixture(scope="module")
