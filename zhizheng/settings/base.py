@@ -208,8 +208,6 @@ ZHIZHENG_IDENTITY_VERIFIER = env.str(
 )
 # The service search page also lists the portal's own pages matching the query (a function query -> links).
 GOVSERVICES_PAGE_SEARCH = "zhizheng.web.navigation.portal_search"
-# The service search page also lists the portal's own pages matching the query (a function query -> links).
-GOVSERVICES_PAGE_SEARCH = "zhizheng.web.navigation.portal_search"
 # Division codes of this installation that extend the national GB/T 2260 table (code -> name); the default is the
 # fictional demo city 示范市. Identity numbers issued here carry these codes.
 ZHIZHENG_LOCAL_DIVISION_CODES: dict[str, str] = {
