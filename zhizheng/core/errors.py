@@ -15,13 +15,19 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
+def _format(message: str | Promise, params: Mapping[str, Any]) -> str:
+    # Lazy parameters (translated labels, reasons) render in the same language as the message around them.
+    text = str(message)
+    if not params:
+        return text
+    return text % {key: str(value) if isinstance(value, Promise) else value for key, value in params.items()}
+
+
 def _render(message: str | Promise, params: Mapping[str, Any], language: str | None) -> str:
     if language is None:
-        text = str(message)
-    else:
-        with translation.override(language):
-            text = str(message)
-    return text % params if params else text
+        return _format(message, params)
+    with translation.override(language):
+        return _format(message, params)
 
 
 def _render_field_errors(field_errors: Mapping[str, list[str | Promise]], language: str | None) -> dict[str, list[str]]:
