@@ -24,6 +24,7 @@ from zhizheng.core.masking import mask_id_number
 
 router = Router(tags=["certificates"])
 MAX_CREDENTIAL_BYTES = 256 * 1024
+MAX_DEPTH = 32
 MAX_PAGE_SIZE = 100
 
 
@@ -35,11 +36,28 @@ def parse_credential(raw: bytes) -> Any:
         document = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise CredentialMalformed(params={"reason": "not UTF-8 text"}) from None
+    except RecursionError:
+        raise CredentialMalformed(params={"reason": f"nested deeper than {MAX_DEPTH} levels"}) from None
     except ValueError as exc:
         raise CredentialMalformed(params={"reason": f"not JSON ({exc})"}) from None
     if not isinstance(document, dict):
         raise CredentialMalformed(params={"reason": "not a JSON object"})
+    if _depth(document) > MAX_DEPTH:
+        raise CredentialMalformed(params={"reason": f"nested deeper than {MAX_DEPTH} levels"})
     return document
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest (iteratively, so a hostile document cannot exhaust the stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            return level
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 @router.post(

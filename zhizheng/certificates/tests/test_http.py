@@ -80,7 +80,14 @@ def test_verify_api_names_revocation(client: Client, id_card: Certificate) -> No
 
 @pytest.mark.parametrize(
     ("body", "reason"),
-    [(b"{not json", "not JSON"), (b"[1, 2]", "not a JSON object"), (b"\xff\xfe", "not UTF-8")],
+    [
+        (b"{not json", "not JSON"),
+        (b"[1, 2]", "not a JSON object"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested deeper than 32 levels"),
+        (b'{"a": ' + b"[" * 40 + b"]" * 40 + b"}", "nested deeper than 32 levels"),
+        (b"{" + b" " * 300_000 + b"}", "larger than 256 KiB"),
+    ],
 )
 def test_verify_api_malformed_input_is_a_clear_400(client: Client, world: World, body: bytes, reason: str) -> None:
     response = client.post("/api/v1/certificates/verify", body, content_type="application/json")
