@@ -56,7 +56,7 @@ def origin_of(url: str) -> str | None:
 def _json(fetch: Fetch, url: str) -> dict[str, Any]:
     try:
         data = json.loads(fetch(url))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise checks.ResolveError(f"{url}: {exc}") from exc
     if not isinstance(data, dict):
         raise checks.ResolveError(f"{url} is not a JSON object")
@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None, *, fetch: Fetch = fetch_url) -> int:
     except OSError as exc:
         print(f"error: cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         print(f"error: {args.file} is not JSON: {exc}", file=sys.stderr)
         return 2
     outcome = verify_document(document, fetch=fetch, base_url=args.base_url)
