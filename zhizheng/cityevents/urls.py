@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("console/caller/", views.caller_history, name="caller_history"),
     path("console/similar/", views.similar, name="similar"),
     path("queue/", views.queue, name="queue"),
+    path("operations/", views.operations, name="operations"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
 ]

@@ -18,7 +18,15 @@ from zhizheng.cityevents import selectors, services
 from zhizheng.cityevents.choices import Action, Source, Status, Urgency
 from zhizheng.cityevents.errors import EventInvalid, TrackingTokenNotFound
 from zhizheng.cityevents.models import Event
-from zhizheng.cityevents.permissions import Perm, is_hotline_operator, is_staff_of_loop, policy
+from zhizheng.cityevents.operations import operations_overview
+from zhizheng.cityevents.permissions import (
+    Perm,
+    is_dispatcher,
+    is_hotline_operator,
+    is_leader,
+    is_staff_of_loop,
+    policy,
+)
 from zhizheng.cityevents.routing import suggest
 from zhizheng.cityevents.workflow import allowed_actions
 from zhizheng.core.actor import Actor
@@ -373,3 +381,28 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         response["X-Zhizheng-Status"] = str(status)
         return response
     return render(request, "cityevents/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def operations(request: HttpRequest) -> HttpResponse:
+    """城市运行: counts, on-time rate, map of open events, trends and hotspots; the figures refresh by themselves."""
+    actor = _actor(request)
+    if not (is_leader(actor) or is_dispatcher(actor) or actor.is_superuser):
+        raise DjangoPermissionDenied(_("The city operations view is for leaders and the command centre."))
+    overview = operations_overview(actor=actor)
+    charts = {
+        "status": [[label, n] for _value, label, n in overview.by_status],
+        "category": [[name, n] for name, n in overview.by_category[:12]],
+        "district": [[name, n] for name, n in overview.by_district],
+        "trend": overview.trend,
+        "clusters": overview.clusters,
+        "centre": MAP_CENTER,
+        "labels": {"reported": _("Reported"), "closed": _("Closed")},
+    }
+    template = (
+        "cityevents/partials/operations_figures.html"
+        if request.headers.get("HX-Request")
+        else ("cityevents/operations.html")
+    )
+    return render(request, template, {"overview": overview, "charts": charts})

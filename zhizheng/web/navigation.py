@@ -56,6 +56,7 @@ FACES: dict[str, tuple[NavEntry, ...]] = {
     ),
     "cockpit": (
         NavEntry("web:cockpit", _("City operations"), _("The state of the city today."), exact=True),
+        NavEntry("cityevents:operations", _("City events"), _("Cases, deadlines, hotspots and the map.")),
         NavEntry("insights:services", _("Service statistics"), _("Applications, deadlines and ratings.")),
         NavEntry("insights:evaluation", _("Evaluation index"), _("How departments perform.")),
     ),

@@ -202,3 +202,45 @@ def test_reporter_reopens_within_the_window(client, loop):
     assert response.status_code == 302
     reopened = Event.objects.get(pk=event.pk)
     assert (reopened.status, reopened.reopen_count, reopened.status_notes) == (Status.REGISTERED, 1, "井盖又丢了")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("citizen", 403), ("handler", 403), ("operator", 403), ("dispatcher", 200)]
+)
+def test_operations_view_matrix(client, loop, who, status):
+    client.force_login(getattr(loop, who).user)
+    assert client.get("/events/operations/").status_code == status
+
+
+def test_operations_view_figures(client, loop, django_assert_max_num_queries):
+    from zhizheng.cityevents import services
+    from zhizheng.cityevents.operations import operations_overview
+
+    parent, _ = factories.report(ANONYMOUS, description="人民路井盖缺失很危险")
+    child, _ = factories.report(ANONYMOUS, description="人民路井盖缺失很危险", longitude="116.401", latitude="39.901")
+    services.event_merge(event=child, actor=loop.dispatcher.actor, into=parent)
+    _closed, _ = _closed_case(loop)
+    with django_assert_max_num_queries(12):
+        overview = operations_overview(actor=loop.dispatcher.actor)
+    counts = {value: n for value, _label, n in overview.by_status}
+    assert (counts["collected"], counts["merged"], counts["closed"]) == (1, 1, 1)
+    assert (overview.open_count, overview.handled_count, overview.on_time_count, overview.on_time_rate) == (
+        1,
+        1,
+        1,
+        100.0,
+    )
+    assert dict(overview.by_category) == {parent.suggested_category: 2, "城市管理": 1}
+    assert overview.by_district == [("东城区", 3)]
+    assert sum(overview.trend["reported"]) == 3
+    assert sum(overview.trend["closed"]) == 2
+    assert [c["count"] for c in overview.clusters] == [1]
+    assert [(h["number"], h["size"]) for h in overview.hotspots] == [(parent.number, 2)]
+    client.force_login(loop.dispatcher.user)
+    page = client.get("/events/operations/").content.decode()
+    assert "vendor/echarts/echarts.min.js" in page
+    assert 'id="zz-ops-data"' in page
+    assert parent.number in page
+    partial = client.get("/events/operations/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial
+    assert "zz-ops-data" in partial
