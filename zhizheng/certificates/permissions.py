@@ -21,6 +21,7 @@ class Perm(enum.StrEnum):
     ROTATE_KEY = "certificates.issuer_key.rotate"
     LOAD_TYPES = "certificates.type.load"
     IMPORT = "certificates.certificate.import"
+    EXPIRE = "certificates.certificate.expire"
 
 
 def _department_code(obj: Any) -> str | None:
@@ -49,6 +50,7 @@ class CertificatesPolicy(Policy[Perm]):
         Perm.ROTATE_KEY: _holds_in_department(KEY_ROLES),
         Perm.LOAD_TYPES: deny,
         Perm.IMPORT: deny,
+        Perm.EXPIRE: deny,
     }
 
 

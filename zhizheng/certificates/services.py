@@ -373,9 +373,9 @@ def certificate_issue(
     return certificates_issue_many(actor=actor, requests=[request])[0]
 
 
-def _lock_valid(certificate: Certificate) -> Certificate:
+def _lock_valid(certificate: Certificate, allowed: tuple[str, ...] = (CertificateStatus.VALID,)) -> Certificate:
     locked = Certificate.objects.select_for_update().select_related("type", "issuing_department").get(pk=certificate.pk)
-    if locked.status != CertificateStatus.VALID:
+    if locked.status not in allowed:
         raise CertificateNotValid(params={"serial": locked.serial, "status": locked.get_status_display()})
     return locked
 
@@ -400,10 +400,10 @@ def _supersede(actor: Actor, old: Certificate, *, subject: Mapping[str, Any], va
 
 @transaction.atomic
 def certificate_renew(*, actor: Actor, certificate: Certificate, valid_until: dt.datetime | None = None) -> Certificate:
-    """Issue a new certificate with the same data and a new validity period; the old one is superseded (its status
-    bit is set, so verifiers see it withdrawn)."""
+    """Issue a new certificate with the same data and a new validity period; the old one (valid or expired) is
+    superseded (its status bit is set, so verifiers see it withdrawn)."""
     policy.require(actor, Perm.ISSUE, certificate)
-    old = _lock_valid(certificate)
+    old = _lock_valid(certificate, (CertificateStatus.VALID, CertificateStatus.EXPIRED))  # renewing after expiry
     subject = dict(old.subject)
     today = timezone.localdate().isoformat()
     for key in RENEWAL_START_FIELDS & subject.keys():
@@ -475,3 +475,14 @@ def share_link_create(
         expires_at=timezone.now() + lifetime,
     )
     return link, token
+
+
+@transaction.atomic
+def certificates_expire(*, actor: Actor) -> int:
+    """Store ``expired`` on valid certificates whose validity has ended (the periodic job). Expiry is a date, not an
+    act: the status bit stays clear and nothing is recorded in the ledger; verifiers read ``validUntil``."""
+    policy.require(actor, Perm.EXPIRE)
+    now = timezone.now()
+    return Certificate.objects.filter(status=CertificateStatus.VALID, valid_until__lt=now).update(
+        status=CertificateStatus.EXPIRED, updated_at=now
+    )

@@ -259,8 +259,10 @@ CELERY_BEAT_SCHEDULE["cityevents-escalate-overdue"] = {"task": "cityevents.escal
 # --- Electronic certificates (docs/certificates.md) --------------------------------------------------------------
 # Key-encryption key for the issuers' Ed25519 private keys (base64 of 32 bytes); empty derives one from SECRET_KEY.
 CERTIFICATES_KEY_ENCRYPTION_KEY = env.str("CERTIFICATES_KEY_ENCRYPTION_KEY", default="")
-# Where `manage.py certificate_fonts` keeps the GB 2312 copies of the PDF fonts (ten times faster PDFs).
+# Where `manage.py certificate_fonts` keeps the GB 2312 copy of the PDF font (faster PDFs).
 CERTIFICATES_FONT_CACHE = env.str("CERTIFICATES_FONT_CACHE", default=str(VAR_DIR / "fonts"))
+# Valid certificates past their end of validity are stored as expired once an hour.
+CELERY_BEAT_SCHEDULE["certificates-expire"] = {"task": "certificates.expire", "schedule": 3600.0}
 
 # Message classifier (cityevents): an artefact directory, or a directory whose newest artefact is loaded.
 MESSAGE_CLASSIFIER_ARTEFACT = env.str(

@@ -321,3 +321,27 @@ def test_certificates_for_holder_is_scoped(world: World, id_card: Certificate) -
     assert list(selectors.certificates_for_holder(actor=CITIZEN, holder=world.resident.id_number)) == []
     caseworker = staff_actor(world.scjgj, "caseworker")
     assert list(selectors.certificates_for_holder(actor=caseworker, holder=world.resident.id_number)) == [id_card]
+
+
+def test_the_expiry_job_stores_expired_and_renewal_still_works(world: World) -> None:
+    from zhizheng.certificates import tasks
+
+    now = timezone.now()
+    old = services.certificate_issue(
+        actor=SYSTEM,
+        certificate_type="CT-JSZ",
+        holder=world.resident.id_number,
+        subject={"name": "陈静", "valid_to": "2026-01-01"},
+        valid_from=now - dt.timedelta(days=3650),
+        valid_until=now - dt.timedelta(days=2),
+    )
+    assert tasks.expire.delay().get() == 1
+    old.refresh_from_db()
+    assert old.status == "expired"
+    assert tasks.expire() == 0
+    with pytest.raises(PermissionDenied):
+        services.certificates_expire(actor=staff_actor(world.gaj, "department_head"))
+    renewed = services.certificate_renew(actor=SYSTEM, certificate=old, valid_until=now + dt.timedelta(days=3650))
+    assert selectors.verify_credential(renewed.credential).valid is True
+    with pytest.raises(CertificateNotValid):
+        services.certificate_revoke(actor=SYSTEM, certificate=old, reason="lost")  # superseded now
