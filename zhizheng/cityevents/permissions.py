@@ -4,8 +4,8 @@ Roles of the loop (``orgs`` memberships, checked as ``(department_code, role)`` 
 
 * hotline operator — ``hotline_operator`` at the 12345 hotline centre (``CITYEVENTS_HOTLINE_DEPARTMENT``, RX12345);
 * dispatcher — ``dispatcher`` at the command centre (``CITYEVENTS_DISPATCH_DEPARTMENT``, CGJ);
-* inspector (监督员) — ``auditor`` at the command centre: ``orgs`` has no inspector role yet, and the auditor of the
-  command centre is the person who checks results independently of the department that produced them;
+* inspector (监督员) — ``inspector`` at the command centre: checks results independently of the department that
+  produced them;
 * department handler — ``caseworker`` (or ``section_chief``) of the event's responsible department;
 * leaders see every event; assisting departments see the events they help with and add notes.
 """
@@ -23,7 +23,7 @@ from zhizheng.core.policy import Policy, allow, any_of, deny
 from zhizheng.orgs.choices import Role
 
 HANDLER_ROLES = (Role.CASEWORKER.value, Role.SECTION_CHIEF.value)
-INSPECTOR_ROLE = Role.AUDITOR.value
+INSPECTOR_ROLE = Role.INSPECTOR.value
 
 
 def hotline_department() -> str:

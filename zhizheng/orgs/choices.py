@@ -36,6 +36,7 @@ class Role(models.TextChoices):
     WINDOW_OFFICER = "window_officer", _("Service-hall window officer")
     HOTLINE_OPERATOR = "hotline_operator", _("Hotline operator")
     DISPATCHER = "dispatcher", _("Dispatcher")
+    INSPECTOR = "inspector", _("Inspector")
     DATA_OFFICER = "data_officer", _("Data officer")
     AUDITOR = "auditor", _("Auditor")
     LEADER = "leader", _("Leader")

@@ -42,7 +42,7 @@ def loop(db: None) -> Loop:
     return Loop(
         operator=_person("hotline_operator", "RX12345"),
         dispatcher=_person("dispatcher", "CGJ"),
-        inspector=_person("auditor", "CGJ"),
+        inspector=_person("inspector", "CGJ"),
         handler=_person("caseworker", "ZJJ"),
         other_staff=_person("caseworker", "JYJ"),
         citizen=_person(None, None, kind="citizen"),

@@ -24,6 +24,8 @@ DEMO_USERS = (
     "head",
     "window",
     "hotline",
+    "dispatcher",
+    "inspector",
     "leader",
     "dataofficer",
     "auditor",
@@ -114,6 +116,8 @@ def test_the_city_is_complete_consistent_and_its_demo_log_ins_work(client: Clien
         "head": {("SCJGJ", "department_head")},
         "window": {("XZSPJ", "window_officer")},
         "hotline": {("RX12345", "hotline_operator")},
+        "dispatcher": {("CGJ", "dispatcher")},
+        "inspector": {("CGJ", "inspector")},
         "leader": {("SZFB", "leader")},
         "dataofficer": {("SJJ", "data_officer")},
         "auditor": {("SZFB", "auditor")},
@@ -132,7 +136,7 @@ def test_a_second_run_changes_nothing() -> None:
     assert _snapshot() == before
     assert "residents      +0 / 2000" in summary
     assert "enterprises    +0 / 500" in summary
-    assert "staff accounts +0 / 117" in summary
+    assert "staff accounts +0 / 121" in summary
 
 
 def test_the_same_seed_makes_the_same_city_and_another_seed_another() -> None:

@@ -100,6 +100,7 @@ EVERY_DEPARTMENT = (Role.CASEWORKER, Role.SECTION_CHIEF, Role.DEPARTMENT_HEAD)
 EXTRA_STAFF = (
     ("RX12345", Role.HOTLINE_OPERATOR, 4),
     ("CGJ", Role.DISPATCHER, 2),
+    ("CGJ", Role.INSPECTOR, 2),
     ("SJJ", Role.DATA_OFFICER, 2),
     ("SZFB", Role.AUDITOR, 1),
     ("SZFB", Role.LEADER, 2),
@@ -112,6 +113,8 @@ DEMO_STAFF: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "head": ("周建国", (("SCJGJ", Role.DEPARTMENT_HEAD),)),
     "window": ("孙丽", (("XZSPJ", Role.WINDOW_OFFICER),)),
     "hotline": ("何静", (("RX12345", Role.HOTLINE_OPERATOR),)),
+    "dispatcher": ("高伟", (("CGJ", Role.DISPATCHER),)),
+    "inspector": ("马超", (("CGJ", Role.INSPECTOR),)),
     "leader": ("郑明远", (("SZFB", Role.LEADER),)),
     "dataofficer": ("林晓峰", (("SJJ", Role.DATA_OFFICER),)),
     "auditor": ("冯志刚", (("SZFB", Role.AUDITOR),)),
