@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "zhizheng.certificates",
     "zhizheng.govservices",
     "zhizheng.cityevents",
+    "zhizheng.datahub",
     "zhizheng.web",
 ]
 
