@@ -6,52 +6,17 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from zhizheng.accounts.models import User
-from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.ledger.models import Entry
-from zhizheng.orgs.tests import factories as orgs_factories
-from zhizheng.registries.models import Household, LegalPerson, RegistryAccess, Resident
+from zhizheng.registries.models import LegalPerson, RegistryAccess, Resident
 from zhizheng.registries.tests import factories
+from zhizheng.registries.tests.conftest import client_for, household_head
 
 pytestmark = pytest.mark.django_db
 
 
-def _staff(code: str, role: str) -> User:
-    department = orgs_factories.Department.objects.filter(code=code).first() or orgs_factories.department(code=code)
-    person = accounts_factories.staff()
-    orgs_factories.membership(user=person, department=department, role=role)
-    return person
-
-
-@pytest.fixture
-def people() -> dict[str, User | None]:
-    return {
-        "anonymous": None,
-        "citizen": accounts_factories.citizen(),
-        "police": _staff("GAJ", "caseworker"),
-        "civil": _staff("MZJ", "caseworker"),
-        "market": _staff("SCJGJ", "caseworker"),
-        "auditor": _staff("SZFB", "auditor"),
-    }
-
-
-def _client(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def _parent() -> Resident:
-    parent = factories.resident(born=dt.date(1990, 3, 1))
-    parent.household = Household.objects.create(
-        number="990103000001", address="示范市西城区青山路8号", district_code="990103"
-    )
-    parent.relation_to_head = "head"
-    parent.save()
-    return parent
+_client = client_for
+_parent = household_head
 
 
 def test_reads_are_masked_need_a_purpose_and_are_logged(people: dict[str, Any]) -> None:
