@@ -46,3 +46,27 @@ class MaterialSource(models.TextChoices):
     APPLICANT = "申请人自备", _("Prepared by the applicant")
     INTERMEDIARY = "中介机构出具", _("Issued by an intermediary")
     OTHER = "其他", _("Other")
+
+
+class ApplicationStatus(models.TextChoices):
+    """Where an application stands. The allowed moves between them are one table: ``applications.TRANSITIONS``."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ApplicationAction(models.TextChoices):
+    """What was done to an application (one timeline row and one ledger act each)."""
+
+    SAVED = "saved", _("Draft saved")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplementary materials requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -8,9 +8,9 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from zhizheng.core.actor import Actor
+from zhizheng.core.actor import Actor, ActorKind
 from zhizheng.core.policy import Policy, deny, has_role
 
 CATALOGUE_EDITOR_ROLE = "administrator"
@@ -48,3 +48,55 @@ class CataloguePolicy(Policy[Perm]):
 
 
 policy = CataloguePolicy()
+
+
+# --- applications -------------------------------------------------------------------------------------------------
+
+HANDLER_ROLES = frozenset({"caseworker", "section_chief", "department_head"})
+"""Roles in the item's department that accept, ask for supplements, approve and reject its applications."""
+
+
+class ApplicationPerm(enum.StrEnum):
+    VIEW = "govservices.application.view"
+    APPLY = "govservices.application.apply"
+    HANDLE = "govservices.application.handle"
+
+
+def _is_applicant(actor: Actor, application: Any) -> bool:
+    return actor.user_id is not None and getattr(application, "applicant_id", None) == actor.user_id
+
+
+def _handles(actor: Actor, application: Any) -> bool:
+    """Staff holding a handler role in the item's department, for applications past the draft."""
+    if application is None or application.status == "draft":
+        return False
+    code = application.item.department.code
+    return any(actor.has_role(role, code) for role in HANDLER_ROLES)
+
+
+def _is_person(actor: Actor, obj: Any) -> bool:
+    return actor.kind is ActorKind.USER and actor.user_id is not None and (obj is None or _is_applicant(actor, obj))
+
+
+class ApplicationPolicy(Policy[ApplicationPerm]):
+    """Applicants see and act on their own applications; the handlers of the item's department see the submitted
+    ones and act on them. Everyone else finds nothing (404)."""
+
+    permission_enum = ApplicationPerm
+    view_permission = ApplicationPerm.VIEW
+    rules = {
+        ApplicationPerm.VIEW: lambda actor, app: _is_applicant(actor, app) or _handles(actor, app),
+        ApplicationPerm.APPLY: _is_person,
+        ApplicationPerm.HANDLE: _handles,
+    }
+
+    def scope_for(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if actor.user_id is None:
+            return queryset.none()
+        departments = [code for code, role in actor.roles if role in HANDLER_ROLES]
+        return queryset.filter(
+            Q(applicant_id=actor.user_id) | (Q(item__department__code__in=departments) & ~Q(status="draft"))
+        )
+
+
+application_policy = ApplicationPolicy()

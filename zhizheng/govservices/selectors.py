@@ -18,8 +18,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from zhizheng.accounts.models import User
 from zhizheng.core.actor import Actor, ActorKind
 from zhizheng.core.errors import NotFound
-from zhizheng.govservices.choices import Audience
+from zhizheng.govservices.choices import ApplicationStatus, Audience
 from zhizheng.govservices.models import (
+    Application,
+    ApplicationEvent,
     CatalogueRevision,
     ClickCount,
     LifeEvent,
@@ -28,7 +30,7 @@ from zhizheng.govservices.models import (
     ServiceItem,
     Theme,
 )
-from zhizheng.govservices.permissions import policy
+from zhizheng.govservices.permissions import HANDLER_ROLES, application_policy, policy
 from zhizheng.govservices.search import (
     SearchEngine,
     SearchHit,
@@ -344,3 +346,56 @@ def form_prefill(*, actor: Actor, ui: dict[str, Any]) -> dict[str, Any]:
             if value:
                 values.setdefault(section, {})[name] = value
     return values
+
+
+# --- applications -------------------------------------------------------------------------------------------------
+
+QUEUE_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.SUPPLEMENT_REQUESTED,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.WITHDRAWN,
+)
+
+
+def _applications() -> QuerySet[Application]:
+    return Application.objects.select_related("item__department", "applicant", "certificate")
+
+
+def applications_mine(*, actor: Actor) -> QuerySet[Application]:
+    """The actor's own applications, newest first (drafts included)."""
+    if actor.user_id is None:
+        return Application.objects.none()
+    return _applications().filter(applicant_id=actor.user_id)
+
+
+def application_get(*, actor: Actor, receipt_number: str) -> Application:
+    """One application the actor may see (its applicant, or a handler of the item's department), else 404."""
+    found = application_policy.scope(actor, _applications()).filter(receipt_number=receipt_number).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def application_events(*, application: Application) -> QuerySet[ApplicationEvent]:
+    """The timeline of an application the caller already may see, oldest first."""
+    return application.events.order_by("created_at", "id")
+
+
+def application_queue(*, actor: Actor, status: str | None = None) -> QuerySet[Application]:
+    """Applications of the items of the actor's departments (for its handler roles), oldest submission first."""
+    departments = [code for code, role in actor.roles if role in HANDLER_ROLES]
+    queryset = _applications().filter(item__department__code__in=departments).exclude(status=ApplicationStatus.DRAFT)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("submitted_at", "id")
+
+
+def application_queue_counts(*, actor: Actor) -> dict[str, int]:
+    """How many applications of the actor's departments are in each status (every queue status, zeros too)."""
+    rows = application_queue(actor=actor).order_by().values("status").annotate(n=Count("id"))
+    counts = {str(status): 0 for status in QUEUE_STATUSES}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts

@@ -1,0 +1,383 @@
+"""Applying online and handling applications: one service function per state change.
+
+Every move between states is checked against ``TRANSITIONS`` (one table, one function), runs in one transaction,
+adds a timeline row and records the act in the ledger (the form's personal data only as hashes in the public
+leaf). Approving an item whose result is a certificate issues it (as the system, which the certificates policy
+allows for approved applications) and links it to the application."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhizheng.accounts.models import User
+from zhizheng.certificates import services as certificates
+from zhizheng.core.actor import SYSTEM, Actor
+from zhizheng.core.errors import Conflict, InvalidTransition, NotAuthenticated, NotFound, ValidationFailed
+from zhizheng.core.workdays import add_working_days
+from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, OnlineLevel
+from zhizheng.govservices.form_schemas import form_definition, form_validate
+from zhizheng.govservices.models import Application, ApplicationEvent, ServiceItem
+from zhizheng.govservices.permissions import ApplicationPerm, application_policy
+from zhizheng.ledger import services as ledger
+
+S = ApplicationStatus
+A = ApplicationAction
+
+TRANSITIONS: Mapping[tuple[str, str], str] = {
+    (S.DRAFT, A.SUBMITTED): S.SUBMITTED,
+    (S.SUPPLEMENT_REQUESTED, A.SUBMITTED): S.SUBMITTED,
+    (S.SUBMITTED, A.ACCEPTED): S.ACCEPTED,
+    (S.SUBMITTED, A.SUPPLEMENT_REQUESTED): S.SUPPLEMENT_REQUESTED,
+    (S.ACCEPTED, A.SUPPLEMENT_REQUESTED): S.SUPPLEMENT_REQUESTED,
+    (S.ACCEPTED, A.APPROVED): S.APPROVED,
+    (S.SUBMITTED, A.REJECTED): S.REJECTED,
+    (S.ACCEPTED, A.REJECTED): S.REJECTED,
+    (S.SUBMITTED, A.WITHDRAWN): S.WITHDRAWN,
+    (S.SUPPLEMENT_REQUESTED, A.WITHDRAWN): S.WITHDRAWN,
+    (S.ACCEPTED, A.WITHDRAWN): S.WITHDRAWN,
+}
+"""(current status, action) -> next status. Anything not listed is refused with ``ApplicationInvalidTransition``."""
+
+MAX_FORM_BYTES = 64 * 1024
+MAX_REASON_LENGTH = 2000
+MIN_REASON_LENGTH = 4
+AUTHORITY_FIELDS = (
+    "issuing_authority",
+    "registration_authority",
+    "approving_authority",
+    "record_authority",
+    "tax_authority",
+    "issuing_agency",
+)
+
+
+class ApplicationInvalidTransition(InvalidTransition):
+    code = "govservices.application.invalid_transition"
+    message = _("The application is %(status)s: it cannot be %(action)s now.")
+
+
+class ItemNotOnline(Conflict):
+    code = "govservices.item_not_online"
+    message = _("%(item)s cannot be applied for online: see the guide for where to apply.")
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "govservices.application.idempotency_key_reused"
+    message = _("This idempotency key was already used for another application.")
+
+
+class FormDataInvalid(ValidationFailed):
+    code = "govservices.application.form_data_invalid"
+    message = _("The form data must be a JSON object of at most 64 KiB.")
+
+
+class ReasonRequired(ValidationFailed):
+    code = "govservices.application.reason_required"
+    message = _("State the reason (at least %(min)d and at most %(max)d characters).")
+
+
+def transition_check(application: Application, action: str) -> str:
+    """The status ``action`` leads to from the application's current one, or ``ApplicationInvalidTransition``
+    (409) naming the current status."""
+    target = TRANSITIONS.get((application.status, action))
+    if target is None:
+        raise ApplicationInvalidTransition(
+            params={"status": ApplicationStatus(application.status).label, "action": ApplicationAction(action).label}
+        )
+    return target
+
+
+def allowed_actions(application: Application) -> list[str]:
+    """The actions the table allows from the application's current status (for pages to offer)."""
+    return [action for (status, action) in TRANSITIONS if status == application.status]
+
+
+def _receipt_number(now: dt.datetime) -> str:
+    return f"ZW{timezone.localdate(now):%Y%m%d}{secrets.token_hex(4).upper()}"
+
+
+def _check_form_data(form_data: object) -> dict[str, Any]:
+    if not isinstance(form_data, dict) or len(repr(form_data).encode("utf-8")) > MAX_FORM_BYTES:
+        raise FormDataInvalid()
+    return form_data
+
+
+def _check_reason(reason: str, field: str) -> str:
+    text = (reason or "").strip()
+    if not MIN_REASON_LENGTH <= len(text) <= MAX_REASON_LENGTH:
+        raise ReasonRequired(
+            params={"min": MIN_REASON_LENGTH, "max": MAX_REASON_LENGTH},
+            field_errors={field: [_("State the reason.")]},
+        )
+    return text
+
+
+def _check_online(item: ServiceItem) -> None:
+    if not item.published or item.online_level < OnlineLevel.APPLY:
+        raise ItemNotOnline(params={"item": item.name})
+
+
+def _lock(application: Application) -> Application:
+    """The application re-read under a row lock (the caller's copy may be stale)."""
+    return Application.objects.select_for_update().select_related("item__department").get(pk=application.pk)
+
+
+def _record(
+    actor: Actor,
+    application: Application,
+    action: str,
+    *,
+    note: str = "",
+    extra: Mapping[str, Any] | None = None,
+    personal: tuple[str, ...] = (),
+) -> ApplicationEvent:
+    payload: dict[str, Any] = {
+        "receipt_number": application.receipt_number,
+        "item": application.item.code,
+        "department": application.item.department.code,
+        "status": application.status,
+        **(extra or {}),
+    }
+    entry = ledger.record(
+        actor=actor,
+        act=f"govservices.application.{action}",
+        subject=application,
+        payload=payload,
+        personal=personal,
+    )
+    return ApplicationEvent.objects.create(
+        application=application,
+        action=action,
+        status_after=application.status,
+        actor_ref=actor.ref,
+        note=note,
+        ledger_index=entry.index,
+    )
+
+
+def _user_id(actor: Actor) -> int:
+    if actor.user_id is None:  # the APPLY rule already requires a person; this keeps the types honest
+        raise NotAuthenticated()
+    return actor.user_id
+
+
+def _acting_for(actor: Actor) -> str:
+    user = User.objects.filter(pk=_user_id(actor)).only("kind", "uscc").first()
+    if user is not None and user.kind == User.Kind.AGENT:
+        return user.uscc
+    return ""
+
+
+@transaction.atomic
+def application_draft_save(
+    *, actor: Actor, item: ServiceItem, form_data: object, application: Application | None = None
+) -> Application:
+    """Keep a draft on the server (not validated yet): a new one, or ``application`` when it is still a draft."""
+    application_policy.require(actor, ApplicationPerm.APPLY, application)
+    _check_online(item)
+    data = _check_form_data(form_data)
+    version = form_definition(item).version
+    if application is None:
+        application = Application.objects.create(
+            receipt_number=_receipt_number(timezone.now()),
+            item=item,
+            applicant_id=_user_id(actor),
+            acting_for_uscc=_acting_for(actor),
+            form_data=data,
+            form_version=version,
+        )
+    else:
+        application = _lock(application)
+        if application.item_id != item.pk:
+            raise NotFound()
+        if application.status != S.DRAFT:
+            raise ApplicationInvalidTransition(
+                params={"status": ApplicationStatus(application.status).label, "action": A.SAVED.label}
+            )
+        application.form_data = data
+        application.form_version = version
+        application.save(update_fields=["form_data", "form_version", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=application, action=A.SAVED, status_after=application.status, actor_ref=actor.ref
+    )
+    return application
+
+
+def _existing_for_key(actor: Actor, key: str, item: ServiceItem) -> Application | None:
+    found = Application.objects.select_related("item").filter(applicant_id=actor.user_id, idempotency_key=key).first()
+    if found is not None and found.item_id != item.pk:
+        raise IdempotencyKeyReused()
+    return found
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    actor: Actor,
+    item: ServiceItem,
+    form_data: object,
+    idempotency_key: str = "",
+    application: Application | None = None,
+) -> Application:
+    """Submit an application (a new one, the applicant's draft, or one sent back for supplements).
+
+    The form is validated against the item's generated schema, every problem at once (422, nothing stored). With
+    an ``idempotency_key`` a repeated submission returns the application the first one created."""
+    application_policy.require(actor, ApplicationPerm.APPLY, application)
+    key = (idempotency_key or "").strip()
+    if len(key) > 64:
+        raise ValidationFailed(field_errors={"idempotency_key": [_("Use at most 64 characters.")]})
+    if key and application is None:
+        existing = _existing_for_key(actor, key, item)
+        if existing is not None:
+            return existing
+    _check_online(item)
+    data = _check_form_data(form_data)
+    definition = form_definition(item)
+    form_validate(definition, data)
+    now = timezone.now()
+    if application is None:
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    receipt_number=_receipt_number(now),
+                    item=item,
+                    applicant_id=_user_id(actor),
+                    acting_for_uscc=_acting_for(actor),
+                    idempotency_key=key,
+                )
+        except IntegrityError:
+            # A concurrent request with the same key won the race: answer with its application.
+            existing = _existing_for_key(actor, key, item) if key else None
+            if existing is None:
+                raise
+            return existing
+    else:
+        application = _lock(application)
+        if application.item_id != item.pk:
+            raise NotFound()
+    target = transition_check(application, A.SUBMITTED)
+    first_submission = application.submitted_at is None
+    application.status = target
+    application.form_data = data
+    application.form_version = definition.version
+    if first_submission:
+        application.submitted_at = now
+        deadline, warnings = add_working_days(timezone.localdate(now), item.promised_days)
+        application.deadline_on = deadline
+        application.calendar_warnings = [{"code": w.code, "year": w.year} for w in warnings]
+    application.save()
+    _record(
+        actor,
+        application,
+        A.SUBMITTED,
+        extra={"form_version": definition.version, "form": data, "resubmission": not first_submission},
+        personal=("form",),
+    )
+    return application
+
+
+def _staff_act(actor: Actor, application: Application, action: str) -> tuple[Application, str]:
+    application_policy.require(actor, ApplicationPerm.HANDLE, application)
+    locked = _lock(application)
+    return locked, transition_check(locked, action)
+
+
+@transaction.atomic
+def application_accept(*, actor: Actor, application: Application) -> Application:
+    """受理: the item's department takes the application on."""
+    application, target = _staff_act(actor, application, A.ACCEPTED)
+    application.status = target
+    application.save(update_fields=["status", "updated_at"])
+    _record(actor, application, A.ACCEPTED)
+    return application
+
+
+@transaction.atomic
+def application_request_supplement(*, actor: Actor, application: Application, materials: str) -> Application:
+    """一次性告知: ask once, in one message, for everything that is missing; the applicant then resubmits."""
+    text = _check_reason(materials, "materials")
+    application, target = _staff_act(actor, application, A.SUPPLEMENT_REQUESTED)
+    application.status = target
+    application.supplement_request = text
+    application.save(update_fields=["status", "supplement_request", "updated_at"])
+    _record(actor, application, A.SUPPLEMENT_REQUESTED, note=text, extra={"materials": text})
+    return application
+
+
+def _certificate_subject(application: Application, field_keys: list[str]) -> dict[str, Any]:
+    data = application.form_data
+    organisation = data.get("applicant_kind") == "legal_person" or "person" not in data
+    party = data.get("organisation" if organisation else "person") or {}
+    candidates: dict[str, Any] = {
+        "name": party.get("name"),
+        "id_number": party.get("id_number"),
+        "uscc": party.get("uscc"),
+        "certificate_number": application.receipt_number,
+        "issue_date": timezone.localdate().isoformat(),
+        **dict.fromkeys(AUTHORITY_FIELDS, application.item.department.name),
+    }
+    details = data.get("details") or {}
+    candidates.update({k: v for k, v in details.items() if isinstance(v, str | int) and not isinstance(v, bool)})
+    return {k: v for k, v in candidates.items() if k in field_keys and v not in (None, "")}
+
+
+def _holder(application: Application) -> str:
+    data = application.form_data
+    if data.get("applicant_kind") == "legal_person" or "person" not in data:
+        return str((data.get("organisation") or {}).get("uscc", ""))
+    return str((data.get("person") or {}).get("id_number", ""))
+
+
+@transaction.atomic
+def application_approve(*, actor: Actor, application: Application) -> Application:
+    """Approve (准予); when the item's result is a certificate, issue it to the applicant and link it."""
+    application, target = _staff_act(actor, application, A.APPROVED)
+    application.status = target
+    application.decided_at = timezone.now()
+    code = application.item.result_certificate_type
+    if code:
+        certificate_type = certificates.certificate_type_get(code)
+        application.certificate = certificates.certificate_issue(
+            actor=SYSTEM,
+            certificate_type=certificate_type,
+            holder=_holder(application),
+            subject=_certificate_subject(application, list(certificate_type.field_keys)),
+        )
+    application.save(update_fields=["status", "decided_at", "certificate", "updated_at"])
+    serial = application.certificate.serial if application.certificate else None
+    _record(actor, application, A.APPROVED, extra={"certificate": serial})
+    return application
+
+
+@transaction.atomic
+def application_reject(*, actor: Actor, application: Application, reason: str) -> Application:
+    """Reject (不予受理 or 不予许可) with the legal reason, which the applicant sees."""
+    text = _check_reason(reason, "reason")
+    application, target = _staff_act(actor, application, A.REJECTED)
+    application.status = target
+    application.decided_at = timezone.now()
+    application.decision_reason = text
+    application.save(update_fields=["status", "decided_at", "decision_reason", "updated_at"])
+    _record(actor, application, A.REJECTED, note=text, extra={"reason": text})
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, actor: Actor, application: Application) -> Application:
+    """The applicant withdraws an application that is not decided yet."""
+    application_policy.require(actor, ApplicationPerm.VIEW, application)
+    if not (actor.user_id is not None and application.applicant_id == actor.user_id):
+        raise NotFound()
+    application = _lock(application)
+    application.status = transition_check(application, A.WITHDRAWN)
+    application.save(update_fields=["status", "updated_at"])
+    _record(actor, application, A.WITHDRAWN)
+    return application
