@@ -107,6 +107,7 @@ def _mount_routers() -> None:
     from zhizheng.accounts.api import router as accounts_router
     from zhizheng.certificates.api import router as certificates_router
     from zhizheng.cityevents.api import router as cityevents_router
+    from zhizheng.datahub.api import router as datahub_router
     from zhizheng.govservices.api import router as govservices_router
     from zhizheng.registries.api import router as registries_router
     from zhizheng.web.api import router as web_router
@@ -115,6 +116,7 @@ def _mount_routers() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/", certificates_router)
     api.add_router("/", cityevents_router)
+    api.add_router("/", datahub_router)
     api.add_router("/", govservices_router)
     api.add_router("/", registries_router)
 

@@ -1,0 +1,299 @@
+"""The data hub in the JSON API: the catalogue, sharing requests and their answers, grants, and the data API
+(``GET /datahub/data/{resource_code}`` with ``Authorization: Bearer dh_…``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from zhizheng.accounts.api import API_AUTH, request_actor
+from zhizheng.core.errors import ValidationFailed
+from zhizheng.datahub import selectors, services
+from zhizheng.datahub.models import Grant, Resource, ShareRequest
+from zhizheng.datahub.services.sharing import deadline_state
+
+router = Router(tags=["datahub"], auth=API_AUTH)
+
+
+class ItemIO(Schema):
+    key: str
+    name: str
+    data_type: str
+    personal: bool = False
+
+
+class ResourceIn(Schema):
+    category: str
+    class_code: str
+    name: str
+    provider_code: str
+    summary: str
+    format: str
+    share_type: str
+    open_type: str
+    update_cycle: str
+    items: list[ItemIO]
+    share_conditions: str = ""
+    share_method: str = ""
+    not_shared_basis: str = ""
+    related_codes: list[str] = []
+    source: str = ""
+
+
+class ResourceOut(Schema):
+    code: str
+    category: str
+    class_code: str
+    name: str
+    provider_code: str
+    provider_name: str
+    summary: str
+    format: str
+    share_type: str
+    share_conditions: str
+    share_method: str
+    not_shared_basis: str
+    open_type: str
+    update_cycle: str
+    published_on: dt.date | None
+    related_codes: list[str]
+    status: str
+    version: int
+    items: list[ItemIO]
+
+
+class ResourceListOut(Schema):
+    count: int
+    items: list[ResourceOut]
+
+
+class TransitionIn(Schema):
+    code: str
+    action: str
+    reason: str = ""
+
+
+class RequestIn(Schema):
+    resource_code: str
+    department_code: str
+    purpose: str
+    fields: list[str]
+    legal_basis: str
+    period_days: int
+
+
+class GrantOut(Schema):
+    id: int
+    resource_code: str
+    department_code: str
+    fields: list[str]
+    row_filter: dict[str, str]
+    rate_limit: int
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class RequestOut(Schema):
+    id: int
+    resource_code: str
+    department_code: str
+    purpose: str
+    fields: list[str]
+    legal_basis: str
+    period_days: int
+    status: str
+    due_on: dt.date | None
+    deadline_state: str
+    reason: str
+    grant: GrantOut | None = None
+    key: str = ""
+
+
+class RequestListOut(Schema):
+    count: int
+    items: list[RequestOut]
+
+
+class ApproveIn(Schema):
+    rate_limit: int = 60
+    row_filter: dict[str, str] = {}
+    reason: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class ListQuery(Schema):
+    q: str = ""
+    category: str = ""
+    status: str = ""
+    limit: int = 50
+    offset: int = 0
+
+
+class DataQuery(Schema):
+    fields: str = ""
+    limit: int = 50
+    offset: int = 0
+
+
+class DataOut(Schema):
+    count: int
+    fields: list[str]
+    items: list[dict[str, Any]]
+
+
+def resource_out(resource: Resource) -> dict[str, Any]:
+    return {
+        **{
+            name: getattr(resource, name)
+            for name in (
+                "code",
+                "category",
+                "class_code",
+                "name",
+                "summary",
+                "format",
+                "share_type",
+                "share_conditions",
+                "share_method",
+                "not_shared_basis",
+                "open_type",
+                "update_cycle",
+                "published_on",
+                "related_codes",
+                "status",
+                "version",
+            )
+        },
+        "provider_code": resource.provider.code,
+        "provider_name": resource.provider.name,
+        "items": [
+            {"key": i.key, "name": i.name, "data_type": i.data_type, "personal": i.personal}
+            for i in resource.items.all()
+        ],
+    }
+
+
+def grant_out(grant: Grant) -> dict[str, Any]:
+    return {
+        "id": grant.pk,
+        "resource_code": grant.resource.code,
+        "department_code": grant.department.code,
+        "fields": list(grant.fields),
+        "row_filter": dict(grant.row_filter),
+        "rate_limit": grant.rate_limit,
+        "expires_at": grant.expires_at,
+        "revoked_at": grant.revoked_at,
+    }
+
+
+def request_out(request: ShareRequest, grant: Grant | None = None, key: str = "") -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "resource_code": request.resource.code,
+        "department_code": request.department.code,
+        "purpose": request.purpose,
+        "fields": list(request.fields),
+        "legal_basis": request.legal_basis,
+        "period_days": request.period_days,
+        "status": request.status,
+        "due_on": request.due_on,
+        "deadline_state": deadline_state(request),
+        "reason": request.reason,
+        "grant": grant_out(grant) if grant else None,
+        "key": key,
+    }
+
+
+def _spec(payload: ResourceIn) -> services.ResourceSpec:
+    data = payload.dict()
+    items = tuple(services.ItemSpec(**item) for item in data.pop("items"))
+    return services.ResourceSpec(**{**data, "items": items, "related_codes": tuple(data["related_codes"])})
+
+
+@router.get("/datahub/resources", response=ResourceListOut, operation_id="datahub_resource_list")
+def resource_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    """Catalogue entries (GB/T 21063) visible to the caller: staff see published entries, editors their drafts."""
+    count, rows = selectors.resource_list(actor=request_actor(request), **query.dict())
+    return {"count": count, "items": [resource_out(r) for r in rows]}
+
+
+@router.post("/datahub/resources", response={201: ResourceOut}, operation_id="datahub_resource_create")
+def resource_create(request: HttpRequest, payload: ResourceIn) -> tuple[int, dict[str, Any]]:
+    """A draft entry; the code is assigned (class code "/" sequence). Rule violations answer 422 naming the rule."""
+    resource = services.resource_create(actor=request_actor(request), spec=_spec(payload))
+    return 201, resource_out(resource)
+
+
+@router.post("/datahub/resources/transition", response=ResourceOut, operation_id="datahub_resource_transition")
+def resource_transition(request: HttpRequest, payload: TransitionIn) -> dict[str, Any]:
+    """``submit`` (draft → in review), ``publish`` (in review → published, a new version) or ``return``."""
+    actor = request_actor(request)
+    resource = selectors.resource_get(actor=actor, code=payload.code)
+    if payload.action == "submit":
+        resource = services.resource_submit(actor=actor, resource=resource)
+    elif payload.action == "publish":
+        resource = services.resource_publish(actor=actor, resource=resource)
+    elif payload.action == "return":
+        resource = services.resource_return(actor=actor, resource=resource, reason=payload.reason)
+    else:
+        raise ValidationFailed(field_errors={"action": ["submit, publish, return"]})
+    return resource_out(selectors.resource_get(actor=actor, code=resource.code))
+
+
+@router.get("/datahub/resources/{path:code}", response=ResourceOut, operation_id="datahub_resource_get")
+def resource_get(request: HttpRequest, code: str) -> dict[str, Any]:
+    return resource_out(selectors.resource_get(actor=request_actor(request), code=code))
+
+
+@router.post("/datahub/requests", response={201: RequestOut}, operation_id="datahub_request_create")
+def request_create(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[str, Any]]:
+    """Request a resource. Unconditionally shared resources are granted at once: the key is in ``key``, shown
+    only in this answer."""
+    issued = services.request_create(actor=request_actor(request), spec=services.RequestSpec(**payload.dict()))
+    return 201, request_out(issued.request, issued.grant, issued.key)
+
+
+@router.get("/datahub/requests", response=RequestListOut, operation_id="datahub_request_list")
+def request_list(request: HttpRequest, box: str = "mine", limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """``box=inbox``: requests to the caller's departments as provider; ``box=mine``: its departments' requests."""
+    count, rows = selectors.request_list(actor=request_actor(request), box=box, limit=limit, offset=offset)
+    return {"count": count, "items": [request_out(r) for r in rows]}
+
+
+@router.post("/datahub/requests/{int:pk}/approve", response=RequestOut, operation_id="datahub_request_approve")
+def request_approve(request: HttpRequest, pk: int, payload: ApproveIn) -> dict[str, Any]:
+    actor = request_actor(request)
+    found = selectors.request_get(actor=actor, pk=pk)
+    issued = services.request_approve(actor=actor, request=found, **payload.dict())
+    return request_out(issued.request, issued.grant, issued.key)
+
+
+@router.post("/datahub/requests/{int:pk}/reject", response=RequestOut, operation_id="datahub_request_reject")
+def request_reject(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+    actor = request_actor(request)
+    found = selectors.request_get(actor=actor, pk=pk)
+    return request_out(services.request_reject(actor=actor, request=found, reason=payload.reason))
+
+
+@router.post("/datahub/grants/{int:pk}/revoke", response=GrantOut, operation_id="datahub_grant_revoke")
+def grant_revoke(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+    actor = request_actor(request)
+    found = selectors.grant_get(actor=actor, pk=pk)
+    return grant_out(services.grant_revoke(actor=actor, grant=found, reason=payload.reason))
+
+
+@router.get("/datahub/data/{path:code}", response=DataOut, auth=None, operation_id="datahub_data_read")
+def data_read(request: HttpRequest, code: str, query: Query[DataQuery]) -> dict[str, Any]:
+    """Rows of a resource for the holder of a grant (``Authorization: Bearer dh_…``): granted fields only,
+    personal ones masked; expired, revoked or over-rate grants and fields outside the grant answer 403/429."""
+    header = request.headers.get("Authorization", "")
+    key = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    fields = [f for f in query.fields.split(",") if f.strip()]
+    page = services.data_read(key=key, resource_code=code, fields=fields, limit=query.limit, offset=query.offset)
+    return {"count": page.count, "fields": page.fields, "items": page.items}

@@ -1,0 +1,79 @@
+"""Domain errors of the data hub (stable codes, translated messages)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from zhizheng.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+
+
+class CatalogueRuleBroken(ValidationFailed):
+    code = "datahub.catalogue_rule"
+    message = _("The catalogue entry breaks a rule of GB/T 21063. See the errors of each field.")
+
+
+class ConditionsRequired(ValidationFailed):
+    code = "datahub.conditions_required"
+    message = _("A resource shared on conditions must state its sharing conditions (有条件共享需注明共享条件).")
+
+
+class BasisRequired(ValidationFailed):
+    code = "datahub.not_shared_basis_required"
+    message = _("A resource that is not shared must cite its legal or policy basis (不予共享需提供法律法规或政策依据).")
+
+
+class BaseMustBeUnconditional(ValidationFailed):
+    code = "datahub.base_unconditional"
+    message = _("Base-registry resources are shared unconditionally (基础信息资源应无条件共享).")
+
+
+class TransitionNotAllowed(InvalidTransition):
+    code = "datahub.invalid_transition"
+    message = _("This action is not allowed while the resource is “%(status)s”.")
+
+
+class RequestDecided(InvalidTransition):
+    code = "datahub.request_decided"
+    message = _("The request has already been decided.")
+
+
+class NotShareable(Conflict):
+    code = "datahub.not_shareable"
+    message = _("This resource is not shared or not published; it cannot be requested.")
+
+
+class RequestInvalid(ValidationFailed):
+    code = "datahub.request_invalid"
+    message = _("The sharing request is incomplete. See the errors of each field.")
+
+
+class GrantKeyInvalid(PermissionDenied):
+    code = "datahub.grant_invalid"
+    message = _("The grant key is missing or unknown. Present “Authorization: Bearer dh_…”.")
+
+
+class GrantExpired(PermissionDenied):
+    code = "datahub.grant_expired"
+    message = _("The grant expired on %(when)s. Request the resource again.")
+
+
+class GrantRevoked(PermissionDenied):
+    code = "datahub.grant_revoked"
+    message = _("The grant was revoked on %(when)s.")
+
+
+class GrantWrongResource(PermissionDenied):
+    code = "datahub.grant_wrong_resource"
+    message = _("The grant is for resource %(granted)s, not %(asked)s.")
+
+
+class FieldsNotGranted(PermissionDenied):
+    code = "datahub.fields_not_granted"
+    message = _("These fields are outside the grant: %(fields)s.")
+
+
+class RateLimited(Conflict):
+    code = "datahub.rate_limited"
+    status = 429
+    title = _("Too many requests")
+    message = _("The grant allows %(limit)s calls per minute. Wait a minute and try again.")
