@@ -30,6 +30,7 @@ from zhizheng.cityevents.services.common import (
 from zhizheng.cityevents.workflow import deadline_for, transition
 from zhizheng.core.actor import SYSTEM, Actor
 from zhizheng.core.errors import PermissionDenied, ValidationFailed
+from zhizheng.orgs.models import Department
 
 # --- the loop -------------------------------------------------------------------------------------------------
 
@@ -121,19 +122,7 @@ def event_dispatch(
     department = _department(code)
     helpers = [_department(c) for c in dict.fromkeys(assisting_codes) if c and c != code]
     event.status = target
-    event.responsible_department = department
-    _set_clock(event, now=timezone.now())
-    event.save(
-        update_fields=[
-            "status",
-            "responsible_department",
-            "dispatched_at",
-            "deadline_at",
-            "escalation_level",
-            "escalated_at",
-            "updated_at",
-        ]
-    )
+    _assign(event, department, "status")
     event.assisting_departments.set(helpers)
     _step(
         event,
@@ -150,6 +139,23 @@ def event_dispatch(
     return event
 
 
+def _assign(event: Event, department: Department, *also: str) -> None:
+    """Make ``department`` responsible and start its clock afresh (dispatch and transfer)."""
+    event.responsible_department = department
+    _set_clock(event, now=timezone.now())
+    event.save(
+        update_fields=[
+            *also,
+            "responsible_department",
+            "dispatched_at",
+            "deadline_at",
+            "escalation_level",
+            "escalated_at",
+            "updated_at",
+        ]
+    )
+
+
 @transaction.atomic
 def event_transfer(*, event: Event, actor: Actor, department_code: str, reason: str) -> Event:
     """转派: hand the case to another department, with the reason; its clock starts again."""
@@ -161,18 +167,7 @@ def event_transfer(*, event: Event, actor: Actor, department_code: str, reason: 
     previous = event.responsible_department
     if previous is not None and previous.pk == department.pk:
         raise EventInvalid(field_errors={"department_code": [_("The event is already with this department.")]})
-    event.responsible_department = department
-    _set_clock(event, now=timezone.now())
-    event.save(
-        update_fields=[
-            "responsible_department",
-            "dispatched_at",
-            "deadline_at",
-            "escalation_level",
-            "escalated_at",
-            "updated_at",
-        ]
-    )
+    _assign(event, department)
     event.assisting_departments.remove(department)
     _step(
         event,
