@@ -214,3 +214,31 @@ class Open311Client(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"
+
+
+class BoardMessage(models.Model):
+    """A message of the public message board (留言板) loaded as a past event by the demo history: its number on the
+    board (the key that makes loading idempotent), the public support it drew, and the official reply. The
+    board's user name is kept only as a keyed hash."""
+
+    event = models.OneToOneField(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="board_message")
+    message_id = models.CharField(_("message number"), max_length=24, unique=True)
+    author_hash = models.CharField(_("author (keyed hash)"), max_length=64, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    likes = models.PositiveIntegerField(_("likes"), default=0)
+    dislikes = models.PositiveIntegerField(_("dislikes"), default=0)
+    reply = models.TextField(_("official reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message board message")
+        verbose_name_plural = _("message board messages")
+        ordering = ["message_id"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.subject[:20]}"
+
+    @property
+    def support(self) -> int:
+        """Net public support: likes minus dislikes."""
+        return self.likes - self.dislikes
