@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from ninja import Body, Router
+from ninja import Body, Router, Status
 
+from zhizheng.accounts.api import API_AUTH, request_actor
 from zhizheng.core.actor import ANONYMOUS, Actor
 from zhizheng.core.errors import ValidationFailed
+from zhizheng.govservices import application_services as applications
 from zhizheng.govservices import selectors
 from zhizheng.govservices.choices import Audience
 from zhizheng.govservices.form_schemas import form_definition, form_validate, ui_hints
-from zhizheng.govservices.models import ServiceItem
+from zhizheng.govservices.models import Application, ServiceItem
 from zhizheng.govservices.schemas import (
+    ApplicationDetailOut,
+    ApplicationEventOut,
+    ApplicationIn,
+    ApplicationListOut,
+    ApplicationOut,
     FeeOut,
     FormDefinitionOut,
     FormValidOut,
@@ -23,11 +32,13 @@ from zhizheng.govservices.schemas import (
     ItemListOut,
     ItemSummaryOut,
     MaterialOut,
+    ReasonIn,
     ResultOut,
     SearchHitOut,
     SearchOut,
     SuggestionOut,
     SuggestOut,
+    SupplementIn,
 )
 from zhizheng.govservices.search.errors import MAX_SUGGEST_LIMIT, InvalidSearchLimit, check_limit
 
@@ -207,3 +218,181 @@ def form_check(request: HttpRequest, code: str, data: dict[str, Any] = Body(...)
     definition = form_definition(selectors.item_for_code(actor=_actor(request), code=code))
     form_validate(definition, data)
     return FormValidOut(valid=True, version=definition.version)
+
+
+# --- applications -------------------------------------------------------------------------------------------------
+
+
+def _page(limit: int, offset: int) -> None:
+    problems: dict[str, list[str | Promise]] = {}
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        problems["limit"] = [_("Ask for between 1 and 100 items.")]
+    if offset < 0:
+        problems["offset"] = [_("The offset cannot be negative.")]
+    if problems:
+        raise InvalidListParameter(field_errors=problems)
+
+
+def _application_out(application: Application) -> dict[str, Any]:
+    return {
+        "receipt_number": application.receipt_number,
+        "item": application.item.code,
+        "item_name": application.item.name,
+        "department": application.item.department.code,
+        "status": application.status,
+        "status_label": str(application.get_status_display()),
+        "acting_for_uscc": application.acting_for_uscc,
+        "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
+        "deadline_on": application.deadline_on.isoformat() if application.deadline_on else None,
+        "calendar_warnings": application.calendar_warnings,
+        "supplement_request": application.supplement_request,
+        "decision_reason": application.decision_reason,
+        "certificate": application.certificate.serial if application.certificate else None,
+        "allowed_actions": applications.allowed_actions(application),
+    }
+
+
+def _application_detail(application: Application) -> ApplicationDetailOut:
+    events = [
+        ApplicationEventOut(
+            action=e.action,
+            status_after=e.status_after,
+            at=e.created_at.isoformat(),
+            note=e.note,
+            ledger_index=e.ledger_index,
+        )
+        for e in selectors.application_events(application=application)
+    ]
+    return ApplicationDetailOut(**_application_out(application), form=application.form_data, events=events)
+
+
+@router.post(
+    "/services/applications",
+    response={201: ApplicationDetailOut},
+    auth=API_AUTH,
+    operation_id="govservices_application_submit",
+)
+def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status:
+    """Submit an application. The form is checked against the item's form: every problem at once (422
+    ``govservices.form_invalid`` with ``errors`` per dotted field). Send an ``Idempotency-Key`` header (or the
+    ``idempotency_key`` field): repeating the request returns the same application, never a second one."""
+    actor = request_actor(request)
+    item = selectors.item_for_code(actor=actor, code=payload.item)
+    key = request.headers.get("Idempotency-Key") or payload.idempotency_key
+    application = applications.application_submit(actor=actor, item=item, form_data=payload.form, idempotency_key=key)
+    return Status(201, _application_detail(application))
+
+
+@router.get(
+    "/services/applications",
+    response=ApplicationListOut,
+    auth=API_AUTH,
+    operation_id="govservices_application_list",
+)
+def application_list(request: HttpRequest, limit: int = 20, offset: int = 0) -> ApplicationListOut:
+    """The caller's own applications, newest first (``limit`` 1…100, ``offset`` ≥ 0)."""
+    _page(limit, offset)
+    queryset = selectors.applications_mine(actor=request_actor(request))
+    rows = [ApplicationOut(**_application_out(a)) for a in queryset[offset : offset + limit]]
+    return ApplicationListOut(count=queryset.count(), items=rows)
+
+
+@router.get(
+    "/services/queue",
+    response=ApplicationListOut,
+    auth=API_AUTH,
+    operation_id="govservices_application_queue",
+)
+def application_queue(
+    request: HttpRequest, status: str | None = None, limit: int = 20, offset: int = 0
+) -> ApplicationListOut:
+    """Staff: applications for the items of the caller's departments, oldest submission first, by ``status``."""
+    _page(limit, offset)
+    queryset = selectors.application_queue(actor=request_actor(request), status=status or None)
+    rows = [ApplicationOut(**_application_out(a)) for a in queryset[offset : offset + limit]]
+    return ApplicationListOut(count=queryset.count(), items=rows)
+
+
+@router.get(
+    "/services/applications/{receipt_number}",
+    response=ApplicationDetailOut,
+    auth=API_AUTH,
+    operation_id="govservices_application_get",
+)
+def application_get(request: HttpRequest, receipt_number: str) -> ApplicationDetailOut:
+    """One application with its form and timeline: for its applicant and the item's department (else 404)."""
+    application = selectors.application_get(actor=request_actor(request), receipt_number=receipt_number)
+    return _application_detail(application)
+
+
+def _act(
+    request: HttpRequest, receipt_number: str, act: Callable[[Actor, Application], Application]
+) -> ApplicationDetailOut:
+    actor = request_actor(request)
+    application = selectors.application_get(actor=actor, receipt_number=receipt_number)
+    return _application_detail(act(actor, application))
+
+
+@router.post(
+    "/services/applications/{receipt_number}/accept",
+    response=ApplicationDetailOut,
+    auth=API_AUTH,
+    operation_id="govservices_application_accept",
+)
+def application_accept(request: HttpRequest, receipt_number: str) -> ApplicationDetailOut:
+    """Staff of the item's department: accept (受理). 409 when the application is not submitted."""
+    return _act(request, receipt_number, lambda actor, a: applications.application_accept(actor=actor, application=a))
+
+
+@router.post(
+    "/services/applications/{receipt_number}/supplement",
+    response=ApplicationDetailOut,
+    auth=API_AUTH,
+    operation_id="govservices_application_supplement",
+)
+def application_supplement(request: HttpRequest, receipt_number: str, payload: SupplementIn) -> ApplicationDetailOut:
+    """Staff: ask once for every missing material (一次性告知); the applicant then resubmits."""
+    return _act(
+        request,
+        receipt_number,
+        lambda actor, a: applications.application_request_supplement(
+            actor=actor, application=a, materials=payload.materials
+        ),
+    )
+
+
+@router.post(
+    "/services/applications/{receipt_number}/approve",
+    response=ApplicationDetailOut,
+    auth=API_AUTH,
+    operation_id="govservices_application_approve",
+)
+def application_approve(request: HttpRequest, receipt_number: str) -> ApplicationDetailOut:
+    """Staff: approve an accepted application; a certificate result is issued and linked."""
+    return _act(request, receipt_number, lambda actor, a: applications.application_approve(actor=actor, application=a))
+
+
+@router.post(
+    "/services/applications/{receipt_number}/reject",
+    response=ApplicationDetailOut,
+    auth=API_AUTH,
+    operation_id="govservices_application_reject",
+)
+def application_reject(request: HttpRequest, receipt_number: str, payload: ReasonIn) -> ApplicationDetailOut:
+    """Staff: reject with the legal reason (required)."""
+    return _act(
+        request,
+        receipt_number,
+        lambda actor, a: applications.application_reject(actor=actor, application=a, reason=payload.reason),
+    )
+
+
+@router.post(
+    "/services/applications/{receipt_number}/withdraw",
+    response=ApplicationDetailOut,
+    auth=API_AUTH,
+    operation_id="govservices_application_withdraw",
+)
+def application_withdraw(request: HttpRequest, receipt_number: str) -> ApplicationDetailOut:
+    """The applicant withdraws an application not yet decided."""
+    return _act(request, receipt_number, lambda actor, a: applications.application_withdraw(actor=actor, application=a))

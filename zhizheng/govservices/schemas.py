@@ -101,3 +101,57 @@ class FormDefinitionOut(Schema):
 class FormValidOut(Schema):
     valid: bool
     version: str
+
+
+# --- applications -------------------------------------------------------------------------------------------------
+
+
+class ApplicationIn(Schema):
+    item: str = Field(description="The item's code, e.g. SFS-0018.")
+    form: dict[str, Any] = Field(description="The filled form (see GET /services/items/{code}/form).")
+    idempotency_key: str = Field(
+        "", max_length=64, description="Makes retries safe; the Idempotency-Key header takes precedence."
+    )
+
+
+class ReasonIn(Schema):
+    reason: str = Field(description="The legal reason, shown to the applicant.")
+
+
+class SupplementIn(Schema):
+    materials: str = Field(description="Everything missing, in one message (一次性告知).")
+
+
+class ApplicationEventOut(Schema):
+    action: str
+    status_after: str
+    at: str
+    note: str
+    ledger_index: int | None
+
+
+class ApplicationOut(Schema):
+    receipt_number: str
+    item: str
+    item_name: str
+    department: str
+    status: str
+    status_label: str
+    acting_for_uscc: str
+    submitted_at: str | None
+    deadline_on: str | None
+    calendar_warnings: list[dict[str, Any]]
+    supplement_request: str
+    decision_reason: str
+    certificate: str | None
+    allowed_actions: list[str]
+
+
+class ApplicationDetailOut(ApplicationOut):
+    form: dict[str, Any]
+    events: list[ApplicationEventOut]
+
+
+class ApplicationListOut(Schema):
+    count: int
+    items: list[ApplicationOut]
