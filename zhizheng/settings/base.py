@@ -264,6 +264,8 @@ CERTIFICATES_KEY_ENCRYPTION_KEY = env.str("CERTIFICATES_KEY_ENCRYPTION_KEY", def
 CERTIFICATES_FONT_CACHE = env.str("CERTIFICATES_FONT_CACHE", default=str(VAR_DIR / "fonts"))
 # Valid certificates past their end of validity are stored as expired once an hour.
 CELERY_BEAT_SCHEDULE["certificates-expire"] = {"task": "certificates.expire", "schedule": 3600.0}
+# Conditional sharing requests that used 80 % of their 10 working days are flagged (zhizheng/datahub/tasks.py).
+CELERY_BEAT_SCHEDULE["datahub-request-deadlines"] = {"task": "datahub.request_deadlines", "schedule": 3600.0}
 
 # Message classifier (cityevents): an artefact directory, or a directory whose newest artefact is loaded.
 MESSAGE_CLASSIFIER_ARTEFACT = env.str(

@@ -231,3 +231,11 @@ def test_revoke_by_provider_only(loaded):
         services.grant_revoke(actor=loaded.police_officer.actor, grant=issued.grant, reason="again")
     assert caught.value.status == 409
     assert Entry.objects.get(act="datahub.grant.revoked").payload == {"reason": "用途已结束"}
+
+
+def test_the_deadline_task_is_scheduled_and_runs_the_service(loaded, settings):
+    from zhizheng.datahub.tasks import DEADLINES_TASK, request_deadlines
+
+    assert settings.CELERY_BEAT_SCHEDULE["datahub-request-deadlines"]["task"] == DEADLINES_TASK
+    _ask(loaded, _conditional(loaded))
+    assert request_deadlines.apply().get() == 0  # created today: nothing used yet

@@ -26,6 +26,7 @@ from zhizheng.certificates.models import Certificate
 from zhizheng.cityevents.taxonomy import categories_load
 from zhizheng.core.actor import SYSTEM
 from zhizheng.core.validators import USCC_CHARACTERS, check_id_number, id_number_make, uscc_make
+from zhizheng.datahub.services import registry_resources_load
 from zhizheng.govservices import services as govservices_services
 from zhizheng.govservices.models import ServiceItem
 from zhizheng.orgs import services as orgs_services
@@ -288,6 +289,8 @@ class Command(BaseCommand):
             certificates = certificates_demo.demo_certificates(actor=SYSTEM, today=TODAY)
             # --- cityevents (issue 6): the three-level category tree of city events and Open311 services ------
             event_categories = categories_load(actor=SYSTEM)
+            # --- datahub (issue 7): the base-registry resources in the GB/T 21063 catalogue --------------------
+            data_resources = registry_resources_load(actor=SYSTEM)
         elapsed = time.perf_counter() - started
         lines = [
             f"示范市 demo city loaded in {elapsed:.1f} s (seed {options['seed']}). New / total:",
@@ -304,6 +307,8 @@ class Command(BaseCommand):
             f"  economic data  +{counts.economic_points} / {EconomicObservation.objects.count()} indicator values",
             f"  certificates   +{certificates.issued} / {Certificate.objects.count()} (signed credentials)",
             f"  event categories +{event_categories} (three-level tree, Open311 services)",
+            f"  data resources +{data_resources.created} / {data_resources.created + data_resources.existing}"
+            " (base-registry entries in the resource catalogue)",
             f"Demo log-ins (password {DEMO_PASSWORD}): {', '.join(['citizen', 'agent', *DEMO_STAFF])}; "
             "see docs/demo-logins.md.",
         ]
