@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhizheng.core.actor import Actor
@@ -108,7 +109,7 @@ def _request_errors(spec: RequestSpec, resource: Resource) -> dict[str, list[Any
     if not spec.fields:
         errors["fields"] = [_("Choose at least one field.")]
     elif unknown:
-        errors["fields"] = [_("Unknown fields: %(fields)s.") % {"fields": ", ".join(unknown)}]
+        errors["fields"] = [format_lazy(_("Unknown fields: {fields}."), fields=", ".join(unknown))]
     return errors
 
 

@@ -93,7 +93,8 @@ def test_unknown_field_is_named(loaded):
         services.request_create(
             actor=loaded.civil_caseworker.actor, spec=dataclasses.replace(REQUEST, fields=("marital_status",))
         )
-    assert caught.value.field_errors["fields"][0] == "Unknown fields: marital_status."
+    assert caught.value.as_problem()["errors_en"]["fields"] == ["Unknown fields: marital_status."]
+    assert caught.value.as_problem()["errors"]["fields"] == ["未知字段：marital_status。"]
 
 
 @pytest.mark.parametrize("who", ["education_caseworker", "citizen", "police_officer"])
