@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zhizheng.govservices import views
+from zhizheng.govservices import views, views_applications
 
 app_name = "govservices"
 
@@ -17,4 +17,11 @@ urlpatterns = [
     path("items/<str:code>/", views.item, name="item"),
     path("search/", views.search, name="search"),
     path("search/suggest/", views.suggest, name="suggest"),
+    path("items/<str:code>/apply/", views_applications.apply, name="apply"),
+    path("applications/", views_applications.my_applications, name="my_applications"),
+    path("applications/<str:receipt_number>/", views_applications.application, name="application"),
+    path("applications/<str:receipt_number>/withdraw/", views_applications.withdraw, name="withdraw"),
+    path("queue/", views_applications.queue, name="queue"),
+    path("queue/<str:receipt_number>/", views_applications.case, name="case"),
+    path("queue/<str:receipt_number>/<str:action>/", views_applications.case_act, name="case_act"),
 ]

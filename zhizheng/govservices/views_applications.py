@@ -1,0 +1,175 @@
+"""Pages for applying online (在线办理), the applicant's own applications and the staff queue with its case page.
+Thin: every change goes through ``application_services``; reads go through selectors scoped by the actor."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhizheng.certificates.models import Certificate
+from zhizheng.certificates.selectors import certificates_for_holder, holder_identifiers
+from zhizheng.core.actor import ANONYMOUS, Actor
+from zhizheng.core.errors import DomainError, NotFound, ValidationFailed
+from zhizheng.govservices import application_services as applications
+from zhizheng.govservices import selectors
+from zhizheng.govservices.application_forms import data_from_post, fields_for
+from zhizheng.govservices.choices import ApplicationStatus
+from zhizheng.govservices.form_schemas import FormDefinition, form_definition
+from zhizheng.govservices.models import Application
+
+QUEUE_PAGE_SIZE = 50
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = getattr(request, "actor", None)
+    return actor if isinstance(actor, Actor) else ANONYMOUS
+
+
+def _held(actor: Actor, definition: FormDefinition) -> dict[str, list[Certificate]]:
+    wanted = {h.get("certificate_type") for h in definition.ui["fields"]["materials"]["fields"].values()} - {"", None}
+    held: dict[str, list[Certificate]] = {}
+    for holder in holder_identifiers(actor):
+        for certificate in certificates_for_holder(actor=actor, holder=holder).filter(type__code__in=wanted):
+            held.setdefault(certificate.type.code, []).append(certificate)
+    return held
+
+
+def _errors(exc: DomainError) -> dict[str, list[str]]:
+    return {name: [str(m) for m in messages] for name, messages in exc.field_errors.items()}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """The item's form, pre-filled from the account; on POST, submitted (each problem shown on its field)."""
+    actor = _actor(request)
+    try:
+        item = selectors.item_for_code(actor=actor, code=code)
+    except NotFound:
+        raise Http404 from None
+    definition = form_definition(item)
+    values: dict[str, Any] = selectors.form_prefill(actor=actor, ui=definition.ui)
+    errors: dict[str, list[str]] = {}
+    message = ""
+    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    status = 200
+    if request.method == "POST":
+        try:
+            values = data_from_post(definition, request.POST, request.FILES)
+            application = applications.application_submit(actor=actor, item=item, form_data=values, idempotency_key=key)
+            return redirect("govservices:application", receipt_number=application.receipt_number)
+        except ValidationFailed as exc:
+            errors, message, status = _errors(exc), exc.detail, 422
+        except DomainError as exc:
+            message, status = exc.detail, exc.status
+    context = {
+        "item": item,
+        "fields": fields_for(definition, values, errors, _held(actor, definition)),
+        "message": message,
+        "idempotency_key": key,
+        "online": item.online_level >= 3,
+    }
+    return render(request, "govservices/apply.html", context, status=status)
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    rows = list(selectors.applications_mine(actor=_actor(request))[:100])
+    return render(request, "govservices/my_applications.html", {"applications": rows})
+
+
+def _visible(request: HttpRequest, receipt_number: str) -> Application:
+    try:
+        return selectors.application_get(actor=_actor(request), receipt_number=receipt_number)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    """The applicant's receipt and timeline (with each act's ledger receipt)."""
+    found = _visible(request, receipt_number)
+    if found.applicant_id != _actor(request).user_id:
+        raise Http404
+    return render(request, "govservices/application.html", _case_context(found, message=""))
+
+
+def _case_context(found: Application, *, message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {
+        "application": found,
+        "events": list(selectors.application_events(application=found)),
+        "allowed": applications.allowed_actions(found),
+        "message": message,
+        "errors": errors or {},
+    }
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    found = _visible(request, receipt_number)
+    try:
+        applications.application_withdraw(actor=_actor(request), application=found)
+    except DomainError as exc:
+        return render(
+            request, "govservices/application.html", _case_context(found, message=exc.detail), status=exc.status
+        )
+    return redirect("govservices:application", receipt_number=receipt_number)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Staff: the department's applications by status, with counts."""
+    actor = _actor(request)
+    status = request.GET.get("status", ApplicationStatus.SUBMITTED)
+    if status not in ApplicationStatus.values:
+        status = ApplicationStatus.SUBMITTED
+    counts = selectors.application_queue_counts(actor=actor)
+    tabs = [(value, ApplicationStatus(value).label, counts[value]) for value in counts]
+    rows = list(selectors.application_queue(actor=actor, status=status)[:QUEUE_PAGE_SIZE])
+    return render(request, "govservices/queue.html", {"tabs": tabs, "status": status, "applications": rows})
+
+
+@login_required
+def case(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    """Staff: one application with the applicant's data and the actions the state allows."""
+    found = _visible(request, receipt_number)
+    if found.applicant_id == _actor(request).user_id:
+        return redirect("govservices:application", receipt_number=receipt_number)
+    return render(request, "govservices/case.html", _case_context(found, message=""))
+
+
+ACTIONS = {
+    "accept": lambda actor, app, post: applications.application_accept(actor=actor, application=app),
+    "approve": lambda actor, app, post: applications.application_approve(actor=actor, application=app),
+    "reject": lambda actor, app, post: applications.application_reject(
+        actor=actor, application=app, reason=post.get("reason", "")
+    ),
+    "supplement": lambda actor, app, post: applications.application_request_supplement(
+        actor=actor, application=app, materials=post.get("materials", "")
+    ),
+}
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, receipt_number: str, action: str) -> HttpResponse:
+    """Staff: one act on the case (HTMX swaps the case panel; without HTMX the page reloads)."""
+    if action not in ACTIONS:
+        raise Http404
+    actor = _actor(request)
+    found = _visible(request, receipt_number)
+    template = "govservices/partials/case_panel.html" if request.headers.get("HX-Request") else "govservices/case.html"
+    try:
+        found = ACTIONS[action](actor, found, request.POST)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        context = _case_context(found, message=exc.detail, errors=_errors(exc))
+        return render(request, template, context, status=200 if request.headers.get("HX-Request") else exc.status)
+    return render(request, template, _case_context(found, message=""))
