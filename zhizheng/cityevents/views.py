@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhizheng.cityevents import selectors, services
 from zhizheng.cityevents.choices import Action, Source, Status, Urgency
 from zhizheng.cityevents.errors import EventInvalid, TrackingTokenNotFound
+from zhizheng.cityevents.hotspots import hotspot_list, reply_time_stats
 from zhizheng.cityevents.models import Event
 from zhizheng.cityevents.operations import operations_overview
 from zhizheng.cityevents.permissions import (
@@ -31,6 +32,7 @@ from zhizheng.cityevents.routing import suggest
 from zhizheng.cityevents.workflow import allowed_actions
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import DomainError, NotFound
+from zhizheng.orgs.models import Division
 from zhizheng.orgs.selectors import department_list, division_list
 
 MAP_CENTER = (31.80, 117.20)  # lat, lon of 示范市 (registries.spatial.CENTRE)
@@ -391,6 +393,9 @@ def operations(request: HttpRequest) -> HttpResponse:
     if not (is_leader(actor) or is_dispatcher(actor) or actor.is_superuser):
         raise DjangoPermissionDenied(_("The city operations view is for leaders and the command centre."))
     overview = operations_overview(actor=actor)
+    districts = dict(Division.objects.filter(level="district").values_list("code", "name"))
+    hot = [(spot, districts.get(spot.district, spot.district)) for spot in hotspot_list(actor=actor, limit=10)]
+    reply_stats = reply_time_stats(actor=actor)
     charts = {
         "status": [[label, n] for _value, label, n in overview.by_status],
         "category": [[name, n] for name, n in overview.by_category[:12]],
@@ -405,4 +410,8 @@ def operations(request: HttpRequest) -> HttpResponse:
         if request.headers.get("HX-Request")
         else ("cityevents/operations.html")
     )
-    return render(request, template, {"overview": overview, "charts": charts})
+    return render(
+        request,
+        template,
+        {"overview": overview, "charts": charts, "hotspots": hot, "reply_stats": reply_stats},
+    )

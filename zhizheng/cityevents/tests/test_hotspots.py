@@ -110,3 +110,25 @@ def test_reply_time_stats_by_category() -> None:
         ("交通运输", 1, 10.0, 10.0),
         ("", 3, 4.0, 8.8),
     ]
+
+
+@pytest.mark.django_db
+def test_operations_page_lists_hotspots_and_reply_times(client: object, loop: Loop) -> None:
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    cache.clear()
+    records = [_board(str(30 + i), text, likes=2) for i, text in enumerate(NOISE)]
+    records.append(_board("40", OTHER[0], replied_at=T0 + dt.timedelta(days=6)))
+    history.history_import(actor=SYSTEM, records=records, classify=False)
+    client.force_login(loop.dispatcher.user)
+    page = client.get("/events/operations/").content.decode()
+    assert 'id="zz-hotspots"' in page
+    assert page.index(NOISE[0][:20]) < page.index(OTHER[0][:20])  # three messages rank above one
+    assert "3 条留言" in page  # zh-hans is the default language
+    assert 'id="zz-reply-times"' in page
+    assert "6.0" in page
+    partial = client.get("/events/operations/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="zz-hotspots"' in partial
+    client.force_login(loop.citizen.user)
+    assert client.get("/events/operations/").status_code == 403

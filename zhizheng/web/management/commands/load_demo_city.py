@@ -23,6 +23,7 @@ from zhizheng.accounts import services as accounts_services
 from zhizheng.accounts.models import User
 from zhizheng.certificates import demo as certificates_demo
 from zhizheng.certificates.models import Certificate
+from zhizheng.cityevents import history as cityevents_history
 from zhizheng.cityevents.taxonomy import categories_load
 from zhizheng.core.actor import SYSTEM
 from zhizheng.core.validators import USCC_CHARACTERS, check_id_number, id_number_make, uscc_make
@@ -289,6 +290,8 @@ class Command(BaseCommand):
             certificates = certificates_demo.demo_certificates(actor=SYSTEM, today=TODAY)
             # --- cityevents (issue 6): the three-level category tree of city events and Open311 services ------
             event_categories = categories_load(actor=SYSTEM)
+            # --- cityevents (issue 6, part 8): demo history, real message-board messages as past events ------
+            event_history = cityevents_history.history_load(actor=SYSTEM)
             # --- datahub (issue 7): the base-registry resources in the GB/T 21063 catalogue --------------------
             data_resources = registry_resources_load(actor=SYSTEM)
         elapsed = time.perf_counter() - started
@@ -307,6 +310,7 @@ class Command(BaseCommand):
             f"  economic data  +{counts.economic_points} / {EconomicObservation.objects.count()} indicator values",
             f"  certificates   +{certificates.issued} / {Certificate.objects.count()} (signed credentials)",
             f"  event categories +{event_categories} (three-level tree, Open311 services)",
+            f"  event history  +{event_history.created} (message-board messages as past events)",
             f"  data resources +{data_resources.created} / {data_resources.created + data_resources.existing}"
             " (base-registry entries in the resource catalogue)",
             f"Demo log-ins (password {DEMO_PASSWORD}): {', '.join(['citizen', 'agent', *DEMO_STAFF])}; "
