@@ -288,6 +288,43 @@ def grant_revoke(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, 
     return grant_out(services.grant_revoke(actor=actor, grant=found, reason=payload.reason))
 
 
+class AccessOut(Schema):
+    at: dt.datetime
+    caller: str
+    resource_code: str
+    fields: list[str]
+    rows: int
+    purpose: str
+    outcome: str
+
+
+class AccessListOut(Schema):
+    count: int
+    items: list[AccessOut]
+
+
+@router.get("/datahub/accesses", response=AccessListOut, operation_id="datahub_access_list")
+def access_list(request: HttpRequest, resource_code: str = "", limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """The data-API log of the resources the caller's departments provide (all of them for the data office):
+    caller, resource, fields, rows returned, purpose and outcome of every call, newest first."""
+    count, rows = selectors.access_list(
+        actor=request_actor(request), resource_code=resource_code, limit=limit, offset=offset
+    )
+    items = [
+        {
+            "at": a.at,
+            "caller": a.caller,
+            "resource_code": a.resource_code,
+            "fields": list(a.fields),
+            "rows": a.rows,
+            "purpose": a.purpose,
+            "outcome": a.outcome,
+        }
+        for a in rows
+    ]
+    return {"count": count, "items": items}
+
+
 @router.get("/datahub/data/{path:code}", response=DataOut, auth=None, operation_id="datahub_data_read")
 def data_read(request: HttpRequest, code: str, query: Query[DataQuery]) -> dict[str, Any]:
     """Rows of a resource for the holder of a grant (``Authorization: Bearer dh_…``): granted fields only,

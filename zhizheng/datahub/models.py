@@ -182,7 +182,7 @@ class DataAccess(models.Model):
     class Meta:
         verbose_name = _("data access")
         verbose_name_plural = _("data accesses")
-        ordering = ["-at"]
+        ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.caller} {self.resource_code} {self.outcome}"

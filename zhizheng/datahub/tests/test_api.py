@@ -208,3 +208,53 @@ def test_rate_limit_answers_429(client, loaded):
     assert "2 calls per minute" in problem["detail_en"]
     outcomes = list(DataAccess.objects.order_by("at", "pk").values_list("outcome", flat=True))
     assert outcomes == ["served", "served", "datahub.rate_limited", "datahub.rate_limited"]
+
+
+def test_access_log_is_visible_to_the_provider_only(client, loaded, django_assert_max_num_queries):
+    issued = _grant(loaded)
+    _data(client, issued.key)
+    _data(client, "dh_nope_nope")
+    client.force_login(loaded.police_officer.user)
+    with django_assert_max_num_queries(8):
+        body = client.get(f"{BASE}/accesses", {"resource_code": POPULATION}).json()
+    assert [(a["outcome"], a["rows"], a["purpose"]) for a in body["items"]] == [
+        ("datahub.grant_invalid", 0, ""),
+        ("served", 3, "低保资格核验"),
+    ]
+    client.force_login(loaded.civil_officer.user)  # the requester does not read the provider's log
+    assert client.get(f"{BASE}/accesses").json()["count"] == 0
+    client.force_login(loaded.reviewer.user)  # the data office sees all
+    assert client.get(f"{BASE}/accesses").json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [(None, 401), ("citizen", 404), ("education_caseworker", 404), ("civil_officer", 403), ("police_officer", 200)],
+)
+def test_approve_over_http_authorisation_matrix(client, loaded, who, status):
+    spec = services.ResourceSpec(
+        category="department",
+        class_code="30201",
+        name="人口信息（有条件）",
+        provider_code="GAJ",
+        summary="有条件共享。",
+        format="database",
+        share_type="conditional",
+        share_conditions="仅限核验",
+        open_type="not_open",
+        update_cycle="daily",
+        source="population",
+        items=(services.ItemSpec("sex", "性别", "C"),),
+    )
+    resource = services.resource_create(actor=loaded.police_officer.actor, spec=spec)
+    services.resource_submit(actor=loaded.police_officer.actor, resource=resource)
+    services.resource_publish(actor=loaded.reviewer.actor, resource=resource)
+    ask = services.RequestSpec(resource.code, "MZJ", "核验", ("sex",), "依据", 10)
+    request = services.request_create(actor=loaded.civil_caseworker.actor, spec=ask).request
+    if who:
+        client.force_login(getattr(loaded, who).user)
+    response = _post(client, f"{BASE}/requests/{request.pk}/approve", {"rate_limit": 5})
+    assert response.status_code == status
+    request.refresh_from_db()
+    assert request.status == ("granted" if status == 200 else "pending")
+    assert Grant.objects.count() == (1 if status == 200 else 0)
