@@ -77,3 +77,8 @@ class RateLimited(Conflict):
     status = 429
     title = _("Too many requests")
     message = _("The grant allows %(limit)s calls per minute. Wait a minute and try again.")
+
+
+class NotServed(Conflict):
+    code = "datahub.not_served"
+    message = _("Resource %(code)s is catalogued but not served through the data API yet.")

@@ -22,6 +22,7 @@ from zhizheng.datahub.errors import (
     GrantKeyInvalid,
     GrantRevoked,
     GrantWrongResource,
+    NotServed,
     RateLimited,
 )
 from zhizheng.datahub.models import DataAccess, Grant
@@ -32,6 +33,7 @@ from zhizheng.registries.choices import Purpose
 MAX_ROWS = 100
 RATE_WINDOW = dt.timedelta(minutes=1)
 SERVED = "served"
+SERVED_SOURCES = frozenset({Source.POPULATION, Source.LEGAL_PERSONS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ def _check(grant: Grant | None, resource_code: str, fields: Sequence[str], now: 
         raise GrantExpired(params={"when": timezone.localtime(grant.expires_at).strftime("%Y-%m-%d %H:%M")})
     if grant.resource.code != resource_code:
         raise GrantWrongResource(params={"granted": grant.resource.code, "asked": resource_code})
+    if grant.resource.source not in SERVED_SOURCES:
+        raise NotServed(params={"code": resource_code})
     outside = [f for f in fields if f not in grant.fields]
     if outside:
         raise FieldsNotGranted(params={"fields": ", ".join(outside)})
@@ -134,6 +138,6 @@ def _read(grant: Grant, fields: list[str], limit: int, offset: int) -> DataPage:
         count, views = registry.legal_person_list(
             actor=actor, purpose=Purpose.DATA_SHARING, district_code=district, limit=limit, offset=offset
         )
-    else:
-        return DataPage(count=0, fields=fields, items=[])
+    else:  # pragma: no cover - _check refuses other sources
+        raise NotServed(params={"code": grant.resource.code})
     return DataPage(count=count, fields=fields, items=[{f: _value(v, f) for f in fields} for v in views])

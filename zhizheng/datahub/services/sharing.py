@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zhizheng.core.workdays import add_working_days, count_working_days
-from zhizheng.datahub.choices import RequestStatus, ShareType, Source, Status
+from zhizheng.datahub.choices import RequestStatus, ShareType, Status
 from zhizheng.datahub.errors import (
     NotShareable,
     RequestDecided,
@@ -35,8 +35,6 @@ WARNING_SHARE = 0.8
 MAX_PERIOD_DAYS = 3 * 365
 DEFAULT_RATE_LIMIT = 60
 ROW_FILTER_KEYS = frozenset({"district_code"})
-SERVED_SOURCES = frozenset({Source.POPULATION, Source.LEGAL_PERSONS})
-MAX_ROWS = 100
 
 
 @dataclass(frozen=True, slots=True)

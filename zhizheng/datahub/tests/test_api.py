@@ -258,3 +258,11 @@ def test_approve_over_http_authorisation_matrix(client, loaded, who, status):
     request.refresh_from_db()
     assert request.status == ("granted" if status == 200 else "pending")
     assert Grant.objects.count() == (1 if status == 200 else 0)
+
+
+def test_catalogued_but_unserved_resource_is_a_clear_409(client, loaded):
+    issued = _grant(loaded, resource="10301/000001", fields=("code", "name"))
+    response = _data(client, issued.key, code="10301/000001")
+    assert (response.status_code, response.json()["code"]) == (409, "datahub.not_served")
+    assert "10301/000001" in response.json()["detail_en"]
+    assert list(DataAccess.objects.values_list("outcome", flat=True)) == ["datahub.not_served"]
