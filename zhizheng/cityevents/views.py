@@ -393,8 +393,9 @@ def operations(request: HttpRequest) -> HttpResponse:
     if not (is_leader(actor) or is_dispatcher(actor) or actor.is_superuser):
         raise DjangoPermissionDenied(_("The city operations view is for leaders and the command centre."))
     overview = operations_overview(actor=actor)
-    districts = dict(Division.objects.filter(level="district").values_list("code", "name"))
-    hot = [(spot, districts.get(spot.district, spot.district)) for spot in hotspot_list(actor=actor, limit=10)]
+    spots = hotspot_list(actor=actor, limit=10)
+    districts = dict(Division.objects.filter(code__in={spot.district for spot in spots}).values_list("code", "name"))
+    hot = [(spot, districts.get(spot.district, spot.district)) for spot in spots]
     reply_stats = reply_time_stats(actor=actor)
     charts = {
         "status": [[label, n] for _value, label, n in overview.by_status],

@@ -117,7 +117,10 @@ def test_operations_page_lists_hotspots_and_reply_times(client: object, loop: Lo
     from django.test import Client
 
     assert isinstance(client, Client)
+    from zhizheng.orgs.models import Division
+
     cache.clear()
+    Division.objects.create(code="990104", name="南湖区", level="district", parent=Division.objects.get(code="990100"))
     records = [_board(str(30 + i), text, likes=2) for i, text in enumerate(NOISE)]
     records.append(_board("40", OTHER[0], replied_at=T0 + dt.timedelta(days=6)))
     history.history_import(actor=SYSTEM, records=records, classify=False)
@@ -125,6 +128,7 @@ def test_operations_page_lists_hotspots_and_reply_times(client: object, loop: Lo
     page = client.get("/events/operations/").content.decode()
     assert 'id="zz-hotspots"' in page
     assert page.index(NOISE[0][:20]) < page.index(OTHER[0][:20])  # three messages rank above one
+    assert "南湖区" in page  # the district by its name
     assert "3 条留言" in page  # zh-hans is the default language
     assert 'id="zz-reply-times"' in page
     assert "6.0" in page
