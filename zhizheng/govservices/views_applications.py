@@ -43,17 +43,33 @@ def _errors(exc: DomainError) -> dict[str, list[str]]:
     return {name: [str(m) for m in messages] for name, messages in exc.field_errors.items()}
 
 
+def _own_open(request: HttpRequest, receipt_number: str) -> Application | None:
+    """The applicant's own draft or application sent back for supplements, when the page continues one."""
+    if not receipt_number:
+        return None
+    found = _visible(request, receipt_number)
+    if found.applicant_id != _actor(request).user_id:
+        raise Http404
+    return found
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, code: str) -> HttpResponse:
-    """The item's form, pre-filled from the account; on POST, submitted (each problem shown on its field)."""
+    """The item's form, pre-filled from the account (or from the draft / returned application it continues); on
+    POST, saved as a draft or submitted (each problem shown on its field)."""
     actor = _actor(request)
     try:
         item = selectors.item_for_code(actor=actor, code=code)
     except NotFound:
         raise Http404 from None
+    continuing = _own_open(request, request.POST.get("application") or request.GET.get("application", ""))
+    if continuing is not None and continuing.item_id != item.pk:
+        raise Http404
     definition = form_definition(item)
-    values: dict[str, Any] = selectors.form_prefill(actor=actor, ui=definition.ui)
+    values: dict[str, Any] = (
+        dict(continuing.form_data) if continuing else selectors.form_prefill(actor=actor, ui=definition.ui)
+    )
     errors: dict[str, list[str]] = {}
     message = ""
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
@@ -61,7 +77,21 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         try:
             values = data_from_post(definition, request.POST, request.FILES)
-            application = applications.application_submit(actor=actor, item=item, form_data=values, idempotency_key=key)
+            if "save_draft" in request.POST:
+                continuing = applications.application_draft_save(
+                    actor=actor,
+                    item=item,
+                    form_data=values,
+                    application=continuing if continuing and continuing.status == "draft" else None,
+                )
+                return redirect("govservices:application", receipt_number=continuing.receipt_number)
+            application = applications.application_submit(
+                actor=actor,
+                item=item,
+                form_data=values,
+                idempotency_key="" if continuing else key,
+                application=continuing,
+            )
             return redirect("govservices:application", receipt_number=application.receipt_number)
         except ValidationFailed as exc:
             errors, message, status = _errors(exc), exc.detail, 422
@@ -73,6 +103,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         "message": message,
         "idempotency_key": key,
         "online": item.online_level >= 3,
+        "continuing": continuing,
     }
     return render(request, "govservices/apply.html", context, status=status)
 
@@ -100,8 +131,10 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
 
 
 def _case_context(found: Application, *, message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    shown = fields_for(form_definition(found.item), found.form_data, {}, {})
     return {
         "application": found,
+        "form_fields": [f for f in shown if f.value not in ("", None, [], {})],
         "events": list(selectors.application_events(application=found)),
         "allowed": applications.allowed_actions(found),
         "message": message,

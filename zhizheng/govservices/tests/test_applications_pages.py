@@ -172,3 +172,41 @@ def test_staff_queue_and_case_actions_with_htmx(browser: Client, resident: Resid
     assert browser.post(f"{case_url}accept/").status_code == 403
     application.refresh_from_db()
     assert application.status == "approved"
+
+
+def test_a_draft_is_saved_continued_and_submitted(browser: Client, resident: Resident, id_card: Certificate) -> None:
+    saved = browser.post(APPLY, {"person.name": resident.name, "save_draft": "1"})
+    draft = Application.objects.get()
+    assert saved["Location"] == f"/services/applications/{draft.receipt_number}/"
+    assert (draft.status, draft.form_data["person"]) == ("draft", {"name": "陈静"})
+    assert "?application=" in browser.get(saved["Location"]).content.decode()
+    page = browser.get(f"{APPLY}?application={draft.receipt_number}").content.decode()
+    assert f'name="application" value="{draft.receipt_number}"' in page
+    body = valid_post(resident, id_card, application=draft.receipt_number)
+    assert browser.post(APPLY, body).status_code == 302
+    draft.refresh_from_db()
+    assert (Application.objects.count(), draft.status) == (1, "submitted")
+
+
+def test_after_a_supplement_request_the_same_application_is_resubmitted(
+    browser: Client, resident: Resident, id_card: Certificate
+) -> None:
+    browser.post(APPLY, valid_post(resident, id_card))
+    application = Application.objects.get()
+    caseworker = staff_browser("GAJ", "caseworker")
+    caseworker.post(
+        f"/services/queue/{application.receipt_number}/supplement/", {"materials": "请补充委托书原件扫描件"}
+    )
+    page = browser.get(f"/services/applications/{application.receipt_number}/").content.decode()
+    assert "请补充委托书原件扫描件" in page
+    body = valid_post(resident, id_card, application=application.receipt_number, remarks="已补充")
+    assert browser.post(APPLY, body).status_code == 302
+    application.refresh_from_db()
+    assert (Application.objects.count(), application.status, application.form_data["remarks"]) == (
+        1,
+        "submitted",
+        "已补充",
+    )
+    stranger = Client()
+    stranger.force_login(accounts_factories.citizen(real_name="王五"))
+    assert stranger.get(f"{APPLY}?application={application.receipt_number}").status_code == 404
