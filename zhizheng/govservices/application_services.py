@@ -20,7 +20,7 @@ from zhizheng.accounts.models import User
 from zhizheng.certificates import services as certificates
 from zhizheng.core.actor import SYSTEM, Actor
 from zhizheng.core.errors import Conflict, InvalidTransition, NotAuthenticated, NotFound, ValidationFailed
-from zhizheng.core.workdays import add_working_days
+from zhizheng.core.workdays import CalendarWarning, add_working_days, count_working_days
 from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, OnlineLevel
 from zhizheng.govservices.form_schemas import form_definition, form_validate
 from zhizheng.govservices.models import Application, ApplicationEvent, ServiceItem
@@ -272,7 +272,14 @@ def application_submit(
         application.submitted_at = now
         deadline, warnings = add_working_days(timezone.localdate(now), item.promised_days)
         application.deadline_on = deadline
-        application.calendar_warnings = [{"code": w.code, "year": w.year} for w in warnings]
+        _keep_warnings(application, warnings)
+    elif application.clock_paused_on is not None and application.deadline_on is not None:
+        _clock_resume(
+            application,
+            paused_on=application.clock_paused_on,
+            deadline=application.deadline_on,
+            today=timezone.localdate(now),
+        )
     application.save()
     _record(
         actor,
@@ -282,6 +289,26 @@ def application_submit(
         personal=("form",),
     )
     return application
+
+
+def _keep_warnings(application: Application, warnings: list[CalendarWarning]) -> None:
+    kept = list(application.calendar_warnings)
+    for warning in warnings:
+        row = {"code": warning.code, "year": warning.year}
+        if row not in kept:
+            kept.append(row)
+    application.calendar_warnings = kept
+
+
+def _clock_resume(application: Application, *, paused_on: dt.date, deadline: dt.date, today: dt.date) -> None:
+    """Move the deadline by the working days the clock stood still while waiting for the applicant."""
+    paused, warnings = count_working_days(paused_on, today)
+    if paused > 0:
+        application.deadline_on, more = add_working_days(deadline, paused)
+        application.paused_working_days += paused
+        warnings = [*warnings, *more]
+    _keep_warnings(application, warnings)
+    application.clock_paused_on = None
 
 
 def _staff_act(actor: Actor, application: Application, action: str) -> tuple[Application, str]:
@@ -302,12 +329,14 @@ def application_accept(*, actor: Actor, application: Application) -> Application
 
 @transaction.atomic
 def application_request_supplement(*, actor: Actor, application: Application, materials: str) -> Application:
-    """一次性告知: ask once, in one message, for everything that is missing; the applicant then resubmits."""
+    """一次性告知: ask once, in one message, for everything that is missing, and stop the clock until the applicant
+    resubmits."""
     text = _check_reason(materials, "materials")
     application, target = _staff_act(actor, application, A.SUPPLEMENT_REQUESTED)
     application.status = target
     application.supplement_request = text
-    application.save(update_fields=["status", "supplement_request", "updated_at"])
+    application.clock_paused_on = timezone.localdate()
+    application.save(update_fields=["status", "supplement_request", "clock_paused_on", "updated_at"])
     _record(actor, application, A.SUPPLEMENT_REQUESTED, note=text, extra={"materials": text})
     return application
 

@@ -241,7 +241,9 @@ class Application(TimeStampedModel):
     ``receipt_number`` is given when the draft is created and shown on the receipt. ``idempotency_key`` (when the
     client sends one) is unique per applicant, so a retried submission finds the first one. ``deadline_on`` is the
     promised time limit counted in working days from submission; ``calendar_warnings`` keeps the calendar's
-    warnings when that count used a year without an official holiday schedule."""
+    warnings when that count used a year without an official holiday schedule. While the applicant is asked for
+    supplements the clock stops (``clock_paused_on``); on resubmission the deadline moves by the working days it
+    stood still (summed in ``paused_working_days``)."""
 
     receipt_number = models.CharField(_("receipt number"), max_length=24, unique=True)
     item = models.ForeignKey(
@@ -261,6 +263,8 @@ class Application(TimeStampedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     deadline_on = models.DateField(_("promised deadline"), null=True, blank=True)
     calendar_warnings = models.JSONField(_("calendar warnings"), default=list, blank=True)
+    clock_paused_on = models.DateField(_("clock paused on"), null=True, blank=True)
+    paused_working_days = models.PositiveIntegerField(_("working days paused"), default=0)
     supplement_request = models.TextField(_("supplementary materials requested"), blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     certificate = models.ForeignKey(

@@ -17,7 +17,7 @@ from zhizheng.certificates.errors import HolderUnknown
 from zhizheng.certificates.models import Certificate
 from zhizheng.core.actor import ANONYMOUS, SYSTEM, Actor
 from zhizheng.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
-from zhizheng.core.workdays import add_working_days
+from zhizheng.core.workdays import add_working_days, count_working_days
 from zhizheng.govservices import application_services as apply
 from zhizheng.govservices import selectors
 from zhizheng.govservices.form_schemas import FormInvalid
@@ -319,3 +319,25 @@ def test_deadline_counts_working_days_from_submission(world: World) -> None:
     assert application.deadline_on == expected
     assert application.calendar_warnings == [{"code": w.code, "year": w.year} for w in warnings]
     assert application.deadline_on >= dt.date(2020, 1, 1)
+
+
+def test_the_clock_stops_while_waiting_for_supplements(world: World) -> None:
+    application = submit(world)
+    caseworker = staff("GAJ", "caseworker")
+    application = apply.application_request_supplement(
+        actor=caseworker, application=application, materials="请补充授权委托书"
+    )
+    today = timezone.localdate()
+    assert application.clock_paused_on == today
+    paused_since = today - dt.timedelta(days=14)
+    original = application.deadline_on
+    assert original is not None
+    Application.objects.filter(pk=application.pk).update(clock_paused_on=paused_since)
+    application = apply.application_submit(
+        actor=world.me, item=world.item, form_data=form_for(world.resident), application=application
+    )
+    stood_still = count_working_days(paused_since, today)[0]
+    assert stood_still >= 8
+    assert application.paused_working_days == stood_still
+    assert application.deadline_on == add_working_days(original, stood_still)[0]
+    assert application.clock_paused_on is None
