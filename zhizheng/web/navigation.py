@@ -53,6 +53,11 @@ FACES: dict[str, tuple[NavEntry, ...]] = {
             _("Base registries"),
             _("Births, marriages, moves and legal persons; look-ups and the access log."),
         ),
+        NavEntry(
+            "datahub:catalogue",
+            _("Data sharing"),
+            _("The government information resource catalogue, sharing requests and grants."),
+        ),
     ),
     "cockpit": (
         NavEntry("web:cockpit", _("City operations"), _("The state of the city today."), exact=True),
