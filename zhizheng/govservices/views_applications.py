@@ -74,6 +74,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     message = ""
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     status = 200
+    if (
+        request.method == "POST"
+        and continuing is not None
+        and continuing.status not in ("draft", "supplement_requested")
+    ):
+        # A repeated post (double click, reload) of a form that already went through: show where it stands.
+        return redirect("govservices:application", receipt_number=continuing.receipt_number)
     if request.method == "POST":
         try:
             values = data_from_post(definition, request.POST, request.FILES)

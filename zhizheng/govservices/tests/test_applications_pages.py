@@ -210,3 +210,15 @@ def test_after_a_supplement_request_the_same_application_is_resubmitted(
     stranger = Client()
     stranger.force_login(accounts_factories.citizen(real_name="王五"))
     assert stranger.get(f"{APPLY}?application={application.receipt_number}").status_code == 404
+
+
+def test_posting_a_continued_form_twice_keeps_one_submission(
+    browser: Client, resident: Resident, id_card: Certificate
+) -> None:
+    browser.post(APPLY, {"person.name": resident.name, "save_draft": "1"})
+    draft = Application.objects.get()
+    body = valid_post(resident, id_card, application=draft.receipt_number)
+    first = browser.post(APPLY, body)
+    second = browser.post(APPLY, body)
+    assert first["Location"] == second["Location"] == f"/services/applications/{draft.receipt_number}/"
+    assert Entry.objects.filter(act="govservices.application.submitted").count() == 1
