@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -29,7 +28,7 @@ from zhizheng.accounts.permissions import Perm, policy
 from zhizheng.accounts.selectors import session_public_id
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
-from zhizheng.core.validators import check_id_number, check_uscc
+from zhizheng.core.validators import check_id_number, check_uscc, violation_text
 
 # --- errors ----------------------------------------------------------------------------------------------------
 
@@ -100,10 +99,6 @@ class SignUp:
     enterprise_name: str = ""
 
 
-def _normalise(value: str) -> str:
-    return re.sub(r"\s+", "", value or "").upper()
-
-
 def _sign_up_errors(data: SignUp, *, agent: bool) -> tuple[dict[str, list[str | Promise]], dict[str, str]]:
     """Every field error of a sign-up (all at once, so a form can mark them together) and the cleaned values."""
     errors: dict[str, list[str | Promise]] = {}
@@ -117,7 +112,7 @@ def _sign_up_errors(data: SignUp, *, agent: bool) -> tuple[dict[str, list[str | 
     id_result = check_id_number(data.id_number)
     if not id_result.valid:
         violation = id_result.violations[0]
-        errors["id_number"] = [_violation_text(violation)]
+        errors["id_number"] = [violation_text(violation)]
     elif User.objects.filter(id_number=id_result.value).exists():
         errors["id_number"] = [MSG_ID_TAKEN]
     clean["id_number"] = id_result.value
@@ -150,7 +145,7 @@ def _sign_up_errors(data: SignUp, *, agent: bool) -> tuple[dict[str, list[str | 
     if agent:
         uscc_result = check_uscc(data.uscc)
         if not uscc_result.valid:
-            errors["uscc"] = [_violation_text(uscc_result.violations[0])]
+            errors["uscc"] = [violation_text(uscc_result.violations[0])]
         clean["uscc"] = uscc_result.value
         enterprise_name = (data.enterprise_name or "").strip()
         if not 2 <= len(enterprise_name) <= 128:
@@ -160,24 +155,15 @@ def _sign_up_errors(data: SignUp, *, agent: bool) -> tuple[dict[str, list[str | 
 
 
 class _Text(Promise):
-    """A message rendered in whichever language is active when it is shown: either a translatable template with
-    parameters, or texts prepared per language (Django's password validators translate eagerly)."""
+    """A message prepared per language (Django's password validators translate eagerly), rendered in whichever
+    language is active when it is shown."""
 
-    def __init__(self, message: Any = "", params: Any = None, *, per_language: dict[str, str] | None = None) -> None:
-        self.message = message
-        self.params = dict(params or {})
+    def __init__(self, *, per_language: dict[str, str]) -> None:
         self.per_language = per_language
 
     def __str__(self) -> str:
-        if self.per_language is not None:
-            language = (translation.get_language() or "zh-hans").lower()
-            return self.per_language.get(language) or self.per_language.get("zh-hans") or ""
-        text = str(self.message)
-        return text % self.params if self.params else text
-
-
-def _violation_text(violation: Any) -> str | Promise:
-    return _Text(violation.message, violation.params) if violation.params else violation.message
+        language = (translation.get_language() or "zh-hans").lower()
+        return self.per_language.get(language) or self.per_language.get("zh-hans") or ""
 
 
 def _password_problems(password: str, user: User) -> list[str | Promise]:
@@ -334,9 +320,9 @@ def people_create_many(*, actor: Actor, people: Iterable[PersonSpec]) -> int:
             raise ValidationFailed(field_errors={"kind": [_("Only citizens and agents are loaded this way.")]})
         result = check_id_number(spec.id_number)
         if not result.valid:
-            raise ValidationFailed(field_errors={"id_number": [_violation_text(result.violations[0])]})
-        if spec.kind == User.Kind.AGENT and not check_uscc(spec.uscc).valid:
-            raise ValidationFailed(field_errors={"uscc": [_violation_text(check_uscc(spec.uscc).violations[0])]})
+            raise ValidationFailed(field_errors={"id_number": [violation_text(result.violations[0])]})
+        if spec.kind == User.Kind.AGENT and not (uscc_result := check_uscc(spec.uscc)).valid:
+            raise ValidationFailed(field_errors={"uscc": [violation_text(uscc_result.violations[0])]})
     existing = set(User.objects.filter(username__in=[s.username for s in specs]).values_list("username", flat=True))
     now = timezone.now()
     new: list[User] = []

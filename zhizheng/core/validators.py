@@ -410,7 +410,7 @@ def _require(result: CheckResult, field_name: str) -> None:
             violation.message,
             code=violation.code,
             params=violation.params,
-            field_errors={field_name: [_interpolated(violation)]},
+            field_errors={field_name: [violation_text(violation)]},
         )
 
 
@@ -424,7 +424,8 @@ class _Interpolated(Promise):
         return self.violation.render()
 
 
-def _interpolated(violation: Violation) -> str | Promise:
+def violation_text(violation: Violation) -> str | Promise:
+    """The violation's message for a field error: lazy, with its parameters applied in the language of display."""
     return _Interpolated(violation) if violation.params else violation.message
 
 
