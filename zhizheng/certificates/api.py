@@ -20,7 +20,6 @@ from zhizheng.certificates.schemas import (
     VerificationOut,
     WalletList,
 )
-from zhizheng.core.masking import mask_id_number
 
 router = Router(tags=["certificates"])
 MAX_CREDENTIAL_BYTES = 256 * 1024
@@ -129,7 +128,7 @@ def _certificate_out(certificate: Certificate) -> dict[str, Any]:
     return {
         "serial": certificate.serial,
         "type_code": certificate.type.code,
-        "holder": mask_id_number(certificate.holder_identifier),
+        "holder": certificate.holder_masked,
         "issuing_department": certificate.issuing_department.code,
         "status": selectors.effective_status(certificate),
         "credential": certificate.credential,

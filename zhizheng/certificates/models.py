@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhizheng.certificates.choices import CertificateStatus, HolderKind, RevocationReason
-from zhizheng.core.masking import mask_id_number
+from zhizheng.core.masking import mask_id_number, mask_uscc
 from zhizheng.core.models import TimeStampedModel
 from zhizheng.orgs.models import Department
 from zhizheng.registries.models import LegalPerson, Resident
@@ -170,7 +170,15 @@ class Certificate(TimeStampedModel):
         indexes = [models.Index(fields=["holder_identifier", "type"], name="certificates_holder_type")]
 
     def __str__(self) -> str:
-        return f"{self.serial} {self.type.name} {mask_id_number(self.holder_identifier)}"
+        return f"{self.serial} {self.type.name} {self.holder_masked}"
+
+    @property
+    def holder_masked(self) -> str:
+        """The holder's ID number or USCC masked the way the registries mask each (an enterprise's USCC keeps its
+        public authority, type and division)."""
+        if self.holder_kind == HolderKind.LEGAL_PERSON:
+            return mask_uscc(self.holder_identifier)
+        return mask_id_number(self.holder_identifier)
 
 
 class ShareLink(models.Model):

@@ -27,7 +27,6 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from zhizheng.certificates import credentials
 from zhizheng.certificates.models import Certificate
-from zhizheng.core.masking import mask_id_number
 
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # the subsetter logs every glyph at INFO
 
@@ -156,7 +155,7 @@ def certificate_pdf(certificate: Certificate, *, status: str | None = None) -> b
     pdf.set_font(SANS, size=10)
     facts = [
         ("发证机关", certificate.issuing_department.name),
-        ("持证主体", mask_id_number(certificate.holder_identifier)),
+        ("持证主体", certificate.holder_masked),
         ("有效期", f"{_date(certificate.valid_from)} 至 {_date(certificate.valid_until)}"),
         ("状态", STATUS_WORDS.get(status or certificate.status, status or certificate.status)),
     ]

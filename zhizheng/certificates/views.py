@@ -22,7 +22,6 @@ from zhizheng.certificates.errors import CredentialMalformed, ShareLinkExpired
 from zhizheng.certificates.models import Certificate
 from zhizheng.core.actor import ANONYMOUS, Actor
 from zhizheng.core.errors import DomainError, NotFound
-from zhizheng.core.masking import mask_id_number
 
 VERDICTS: dict[str, tuple[str, Any, Any]] = {
     # verdict: (Bootstrap colour, headline, explanation)
@@ -112,7 +111,7 @@ def _certificate_facts(certificate: Certificate | None, document: dict[str, Any]
         "type_name": document.get("name") or (certificate.type.name if certificate else ""),
         "serial": document.get("serialNumber", ""),
         "issuer_name": issuer_name or "",
-        "holder": mask_id_number(certificate.holder_identifier) if certificate else "",
+        "holder": certificate.holder_masked if certificate else "",
         "valid_from": str(document.get("validFrom", ""))[:10],
         "valid_until": str(document.get("validUntil", ""))[:10],
     }
