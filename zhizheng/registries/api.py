@@ -246,14 +246,6 @@ class SeriesOut(IndicatorOut):
 # --- helpers --------------------------------------------------------------------------------------------------------
 
 
-def _resident_out(view: ResidentView) -> ResidentOut:
-    return ResidentOut(**{name: getattr(view, name) for name in ResidentOut.model_fields})
-
-
-def _legal_person_out(view: LegalPersonView) -> LegalPersonOut:
-    return LegalPersonOut(**{name: getattr(view, name) for name in LegalPersonOut.model_fields})
-
-
 def _record_out(resident: Resident) -> RecordOut:
     view = selectors.resident_view(resident, masked=True)
     return RecordOut(
@@ -267,8 +259,8 @@ def _record_out(resident: Resident) -> RecordOut:
     )
 
 
-def _company_out(company: LegalPerson) -> LegalPersonOut:
-    return _legal_person_out(selectors.legal_person_view(company))
+def _company_out(company: LegalPerson) -> LegalPersonView:
+    return selectors.legal_person_view(company)
 
 
 def _access_out(row: RegistryAccess) -> AccessOut:
@@ -310,23 +302,21 @@ def resident_list(request: HttpRequest, query: Query[ResidentQuery]) -> Resident
         limit=query.limit,
         offset=query.offset,
     )
-    return ResidentList(count=count, items=[_resident_out(r) for r in rows])
+    return ResidentList(count=count, items=[ResidentOut.model_validate(r) for r in rows])
 
 
 @router.get("/registries/residents/{id_number}", response=ResidentOut, operation_id="registries_resident_get")
-def resident_get(request: HttpRequest, id_number: str, purpose: str | None = None) -> ResidentOut:
+def resident_get(request: HttpRequest, id_number: str, purpose: str | None = None) -> ResidentView:
     """One resident, masked; the read is logged (a refused one too)."""
-    view = selectors.resident_get(actor=request_actor(request), purpose=purpose, id_number=id_number)
-    return _resident_out(view)
+    return selectors.resident_get(actor=request_actor(request), purpose=purpose, id_number=id_number)
 
 
 @router.post(
     "/registries/residents/{id_number}/disclose", response=ResidentOut, operation_id="registries_resident_disclose"
 )
-def resident_disclose(request: HttpRequest, id_number: str, payload: PurposeIn) -> ResidentOut:
+def resident_disclose(request: HttpRequest, id_number: str, payload: PurposeIn) -> ResidentView:
     """The unmasked record, for a purpose that justifies it (case handling, law enforcement, audit); logged."""
-    view = services.resident_disclose(actor=request_actor(request), purpose=payload.purpose, id_number=id_number)
-    return _resident_out(view)
+    return services.resident_disclose(actor=request_actor(request), purpose=payload.purpose, id_number=id_number)
 
 
 @router.post("/registries/births", response={201: RecordOut}, operation_id="registries_birth_register")
@@ -367,19 +357,18 @@ def legal_person_list(request: HttpRequest, query: Query[PageQuery], district: s
         limit=query.limit,
         offset=query.offset,
     )
-    return LegalPersonList(count=count, items=[_legal_person_out(r) for r in rows])
+    return LegalPersonList(count=count, items=[LegalPersonOut.model_validate(r) for r in rows])
 
 
 @router.get("/registries/legal-persons/{uscc}", response=LegalPersonOut, operation_id="registries_legal_person_get")
-def legal_person_get(request: HttpRequest, uscc: str) -> LegalPersonOut:
-    view = selectors.legal_person_get(actor=request_actor(request), purpose=Purpose.PUBLIC_DISCLOSURE, uscc=uscc)
-    return _legal_person_out(view)
+def legal_person_get(request: HttpRequest, uscc: str) -> LegalPersonView:
+    return selectors.legal_person_get(actor=request_actor(request), purpose=Purpose.PUBLIC_DISCLOSURE, uscc=uscc)
 
 
 @router.post(
     "/registries/legal-persons", response={201: LegalPersonOut}, operation_id="registries_legal_person_establish"
 )
-def legal_person_establish(request: HttpRequest, payload: EstablishIn) -> tuple[int, LegalPersonOut]:
+def legal_person_establish(request: HttpRequest, payload: EstablishIn) -> tuple[int, LegalPersonView]:
     """设立登记 (market-regulation registrars): a new legal person with a new 统一社会信用代码."""
     company = registrations.legal_person_establish(actor=request_actor(request), **payload.model_dump())
     return 201, _company_out(company)
@@ -388,7 +377,7 @@ def legal_person_establish(request: HttpRequest, payload: EstablishIn) -> tuple[
 @router.patch(
     "/registries/legal-persons/{uscc}", response=LegalPersonOut, operation_id="registries_legal_person_change"
 )
-def legal_person_change(request: HttpRequest, uscc: str, payload: ChangeIn) -> LegalPersonOut:
+def legal_person_change(request: HttpRequest, uscc: str, payload: ChangeIn) -> LegalPersonView:
     """变更登记: the fields sent are changed."""
     values = payload.model_dump(exclude_none=True)
     return _company_out(registrations.legal_person_change(actor=request_actor(request), uscc=uscc, **values))
@@ -399,7 +388,7 @@ def legal_person_change(request: HttpRequest, uscc: str, payload: ChangeIn) -> L
     response=LegalPersonOut,
     operation_id="registries_legal_person_cancel",
 )
-def legal_person_cancel(request: HttpRequest, uscc: str, payload: CancelIn) -> LegalPersonOut:
+def legal_person_cancel(request: HttpRequest, uscc: str, payload: CancelIn) -> LegalPersonView:
     """注销登记."""
     return _company_out(
         registrations.legal_person_cancel(actor=request_actor(request), uscc=uscc, reason=payload.reason)
