@@ -103,6 +103,34 @@ def test_a_bad_file_is_refused_and_nothing_is_written(
     assert Department.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            json.dumps(
+                [
+                    {"code": "990000", "name": "p", "level": "province", "parent": None},
+                    {"code": "990100", "name": "c", "level": "galaxy", "parent": "990000"},
+                ]
+            ),
+            "990100 has level galaxy",
+        ),
+        (json.dumps({"code": "990000"}), "not a list"),
+        ("[{", "divisions.json: "),
+    ],
+)
+def test_a_bad_divisions_file_is_refused_and_nothing_is_written(tmp_path: Path, text: str, reason: str) -> None:
+    bad = tmp_path / "divisions.json"
+    bad.write_text(text, encoding="utf-8")
+
+    with pytest.raises(services.ReferenceDataInvalid) as caught:
+        services.divisions_load(actor=SYSTEM, path=bad)
+
+    assert reason in caught.value.detail_en
+    assert caught.value.as_problem()["code"] == "orgs.reference_data_invalid"
+    assert Division.objects.count() == 0
+
+
 def test_departments_need_the_city_division_first() -> None:
     with pytest.raises(services.ReferenceDataInvalid, match="990100"):
         services.departments_load(actor=SYSTEM)

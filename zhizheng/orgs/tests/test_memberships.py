@@ -6,7 +6,7 @@ import pytest
 
 from zhizheng.accounts.tests import factories as account_factories
 from zhizheng.core.actor import SYSTEM, Actor, ActorKind
-from zhizheng.core.errors import PermissionDenied
+from zhizheng.core.errors import NotFound, PermissionDenied
 from zhizheng.orgs import selectors, services
 from zhizheng.orgs.choices import Role
 from zhizheng.orgs.models import Membership
@@ -77,6 +77,16 @@ def test_unknown_role_and_department_are_refused() -> None:
 
     assert role_error.value.as_problem()["status"] == 422
     assert department_error.value.as_problem()["status"] == 404
+    assert Membership.objects.count() == 0
+
+
+def test_granting_to_an_unknown_user_is_refused() -> None:
+    factories.department(code="SCJGJ")
+
+    with pytest.raises(NotFound) as caught:
+        services.membership_grant(actor=SYSTEM, user_id=987654, department_code="SCJGJ", role="caseworker")
+
+    assert caught.value.as_problem()["status"] == 404
     assert Membership.objects.count() == 0
 
 
