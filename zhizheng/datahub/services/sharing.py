@@ -241,7 +241,7 @@ def deadline_state(request: ShareRequest, today: dt.date | None = None) -> str:
     today = today or timezone.localdate()
     if today > request.due_on:
         return "overdue"
-    used, _warnings = count_working_days(request.created_at.date(), today)
+    used, _warnings = count_working_days(timezone.localdate(request.created_at), today)
     return "warning" if used >= ANSWER_WORKING_DAYS * WARNING_SHARE else "ok"
 
 

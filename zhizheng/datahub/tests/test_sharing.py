@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from zhizheng.core.actor import SYSTEM
 from zhizheng.core.errors import DomainError, NotFound, PermissionDenied
@@ -136,7 +137,7 @@ def test_conditional_request_waits_ten_working_days_then_approve(loaded):
     resource = _conditional(loaded)
     request = _ask(loaded, resource)
     assert request.status == "pending"
-    assert request.due_on == add_working_days(request.created_at.date(), 10)[0]
+    assert request.due_on == add_working_days(timezone.localdate(request.created_at), 10)[0]
     assert services.deadline_state(request) == "ok"
     issued = services.request_approve(
         actor=loaded.police_officer.actor, request=request, rate_limit=5, row_filter={"district_code": "990103"}
@@ -198,7 +199,7 @@ def test_only_the_providers_data_officer_decides(loaded, who, error):
 
 def test_deadline_warning_at_eighty_percent_once(loaded):
     request = _ask(loaded, _conditional(loaded))
-    start = request.created_at.date()
+    start = timezone.localdate(request.created_at)
     seventh = add_working_days(start, 7)[0]
     eighth = add_working_days(start, 8)[0]
     assert services.request_deadlines_check(actor=SYSTEM, today=seventh) == 0
@@ -240,3 +241,14 @@ def test_the_deadline_task_is_scheduled_and_runs_the_service(loaded, settings):
     assert settings.CELERY_BEAT_SCHEDULE["datahub-request-deadlines"]["task"] == DEADLINES_TASK
     _ask(loaded, _conditional(loaded))
     assert request_deadlines.apply().get() == 0  # created today: nothing used yet
+
+
+def test_deadline_counts_from_the_local_day_of_the_request(loaded):
+    """Asked at 01:00 on Tuesday in Beijing (still Monday in UTC): the working days count from Tuesday."""
+    request = _ask(loaded, _conditional(loaded))
+    asked = dt.datetime(2026, 3, 3, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    due_on = add_working_days(dt.date(2026, 3, 3), 10)[0]
+    ShareRequest.objects.filter(pk=request.pk).update(created_at=asked, due_on=due_on)
+    request.refresh_from_db()
+    assert services.deadline_state(request, dt.date(2026, 3, 12)) == "ok"
+    assert services.deadline_state(request, dt.date(2026, 3, 13)) == "warning"
