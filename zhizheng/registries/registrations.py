@@ -72,10 +72,9 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def _resident(id_number: str, *, field: str = "id_number", lock: bool = True) -> Resident:
-    queryset = Resident.objects.select_related("household")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
+def _resident(id_number: str) -> Resident:
+    """The resident with ``id_number``, locked for the registration (404 when there is none)."""
+    queryset = Resident.objects.select_related("household").select_for_update(of=("self",))
     found = queryset.filter(id_number=(id_number or "").strip().upper()).first()
     if found is None:
         raise NotFound(_("No resident has this ID number."))
@@ -163,7 +162,7 @@ def birth_register(
     today = _today()
     if birth_on > today:
         raise _invalid(_("the birth date lies in the future"), "birth_on")
-    parent = _resident(parent_id_number, field="parent_id_number")
+    parent = _resident(parent_id_number)
     if parent.birth_on >= birth_on or age_on(parent.birth_on, birth_on) < 14:
         raise _invalid(_("the parent is too young to be this child's parent"), "parent_id_number")
     household = parent.household
@@ -217,8 +216,8 @@ def marriage_register(*, actor: Actor, first_id_number: str, second_id_number: s
     day = on or _today()
     if (first_id_number or "").strip().upper() == (second_id_number or "").strip().upper():
         raise _invalid(_("a person cannot marry themselves"), "second_id_number")
-    first = _resident(first_id_number, field="first_id_number")
-    second = _resident(second_id_number, field="second_id_number")
+    first = _resident(first_id_number)
+    second = _resident(second_id_number)
     for person in (first, second):
         if person.status != ResidentStatus.ALIVE:
             raise _conflict(_("one of the two people is recorded as deceased"))
