@@ -94,7 +94,7 @@ def _issue_grant(
     return grant, plain
 
 
-def _request_errors(spec: RequestSpec, resource: Resource) -> dict[str, list[Any]]:
+def _request_errors(spec: RequestSpec, keys: Sequence[str]) -> dict[str, list[Any]]:
     errors: dict[str, list[Any]] = {}
     if not spec.purpose.strip():
         errors["purpose"] = [_("State the purpose of the use.")]
@@ -102,8 +102,7 @@ def _request_errors(spec: RequestSpec, resource: Resource) -> dict[str, list[Any
         errors["legal_basis"] = [_("Cite the legal basis of the use.")]
     if not 1 <= spec.period_days <= MAX_PERIOD_DAYS:
         errors["period_days"] = [_("The period is 1 to 1,095 days.")]
-    keys = set(resource.items.values_list("key", flat=True))
-    unknown = sorted(set(spec.fields) - keys)
+    unknown = sorted(set(spec.fields) - set(keys))
     if not spec.fields:
         errors["fields"] = [_("Choose at least one field.")]
     elif unknown:
@@ -124,10 +123,11 @@ def request_create(*, actor: Actor, spec: RequestSpec) -> Issued:
         raise NotFound()
     if resource.status != Status.PUBLISHED or resource.share_type == ShareType.NOT_SHARED:
         raise NotShareable()
-    errors = _request_errors(spec, resource)
+    keys = list(resource.items.values_list("key", flat=True))
+    errors = _request_errors(spec, keys)
     if errors:
         raise RequestInvalid(field_errors=errors)
-    order = {key: i for i, key in enumerate(resource.items.values_list("key", flat=True))}
+    order = {key: i for i, key in enumerate(keys)}
     request = ShareRequest.objects.create(
         resource=resource,
         department=department,
