@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import QuerySet
 
 from zhizheng.core.actor import Actor, ActorKind
-from zhizheng.core.errors import NotFound
 from zhizheng.orgs.choices import Role
 from zhizheng.orgs.models import Department, Division, Membership
 
@@ -40,23 +39,9 @@ def division_list(*, parent_code: str | None = None) -> QuerySet[Division]:
     return queryset.order_by("code")
 
 
-def division_get(*, code: str) -> Division:
-    try:
-        return Division.objects.select_related("parent").get(code=code)
-    except Division.DoesNotExist:
-        raise NotFound() from None
-
-
 def department_list() -> QuerySet[Department]:
     """Departments (public reference data) with their parent and division."""
     return Department.objects.select_related("parent", "division").order_by("code")
-
-
-def department_get(*, code: str) -> Department:
-    try:
-        return Department.objects.select_related("parent", "division").get(code=code)
-    except Department.DoesNotExist:
-        raise NotFound() from None
 
 
 def membership_list(*, actor: Actor, user_id: int | None = None) -> QuerySet[Membership]:
