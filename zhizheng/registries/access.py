@@ -97,9 +97,7 @@ def require_read(
     )
     if not may_read_somehow(actor):
         raise NotFound()
-    if not purpose:
-        raise PurposeRequired(params={"purposes": ", ".join(Purpose.values)})
-    if purpose not in Purpose.values:
+    if not purpose or purpose not in Purpose.values:
         raise PurposeRequired(params={"purposes": ", ".join(Purpose.values)})
     # The purpose's label is composed lazily so that ``detail`` and ``detail_en`` each show it in their language.
     label = Purpose(purpose).label
