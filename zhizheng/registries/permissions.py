@@ -123,7 +123,7 @@ class RegistriesPolicy(Policy[Perm]):
     rules = {
         Perm.READ: _may_read,
         Perm.DISCLOSE: _may_disclose,
-        Perm.VERIFY_IDENTITY: any_of(_is_the_user, lambda actor, obj: actor.has_role("window_officer")),
+        Perm.VERIFY_IDENTITY: any_of(_is_the_user, has_role("window_officer")),
         Perm.LOAD: deny,
         Perm.REGISTER_CIVIL: _registrar(POLICE),
         Perm.REGISTER_MARRIAGE: _registrar(CIVIL_AFFAIRS),
