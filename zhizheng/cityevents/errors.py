@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -18,27 +17,11 @@ def lazy_message(template: str | Promise, **params: Any) -> Promise:
 
 
 class InvalidTransition(CoreInvalidTransition):
-    """The action is not allowed from the event's current status (409); the message names that status.
-
-    Its parameters are translated labels, so they are rendered in the message's language (``core.errors._render``
-    applies the parameters after leaving the language override)."""
+    """The action is not allowed from the event's current status (409); the message names that status (its
+    parameters are translated labels, rendered by ``core.errors`` in the language of the message)."""
 
     code = "cityevents.invalid_transition"
     message = _("“%(action)s” is not allowed while the event is “%(status)s”.")
-
-    def _in(self, language: str | None) -> str:
-        if language is None:
-            return str(self.message_template) % {k: str(v) for k, v in self.params.items()}
-        with translation.override(language):
-            return str(self.message_template) % {k: str(v) for k, v in self.params.items()}
-
-    @property
-    def detail(self) -> str:
-        return self._in(None)
-
-    @property
-    def detail_en(self) -> str:
-        return self._in("en")
 
 
 class PhotoRejected(ValidationFailed):

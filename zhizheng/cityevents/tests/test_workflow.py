@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zhizheng.cityevents import services
 from zhizheng.cityevents.choices import Action, Source, Status
@@ -56,6 +56,8 @@ def test_the_table_names_every_action_and_rejects_the_rest():
     assert caught.value.status == 409
     assert caught.value.code == "cityevents.invalid_transition"
     assert caught.value.detail_en == "“Handled” is not allowed while the event is “Closed”."
+    with translation.override("zh-hans"):
+        assert caught.value.detail == "事件处于“已结案”状态，不能进行“已处置”操作。"
 
 
 @pytest.mark.parametrize(
