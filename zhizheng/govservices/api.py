@@ -72,6 +72,18 @@ def _limit(raw: str | None, *, default: int, maximum: int) -> int:
     return check_limit(value, maximum=maximum)
 
 
+def _page(limit: int, offset: int, problems: dict[str, list[str | Promise]] | None = None) -> None:
+    """Raise ``InvalidListParameter`` naming every bad list parameter: ``limit``/``offset`` and any ``problems``
+    the caller already found."""
+    problems = dict(problems or {})
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        problems["limit"] = [_("Ask for between 1 and 100 items.")]
+    if offset < 0:
+        problems["offset"] = [_("The offset cannot be negative.")]
+    if problems:
+        raise InvalidListParameter(field_errors=problems)
+
+
 @router.get("/services/search", response=SearchOut, auth=None, operation_id="govservices_search_list")
 def search(request: HttpRequest, q: str = "", limit: str | None = None) -> SearchOut:
     """Service items and life events for what a person typed, best first.
@@ -134,15 +146,10 @@ def item_list(
 ) -> ItemListOut:
     """Published items by code. Filters: ``theme`` (a theme name such as 社会保障), ``department`` (a code such as
     SCJGJ), ``audience`` (``individual`` or ``legal_person``). ``limit`` 1…100, ``offset`` ≥ 0."""
-    problems: dict[str, list[object]] = {}
+    problems: dict[str, list[str | Promise]] = {}
     if audience is not None and audience not in AUDIENCES:
         problems["audience"] = [_("Use individual or legal_person.")]
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        problems["limit"] = [_("Ask for between 1 and 100 items.")]
-    if offset < 0:
-        problems["offset"] = [_("The offset cannot be negative.")]
-    if problems:
-        raise InvalidListParameter(field_errors=problems)  # type: ignore[arg-type]
+    _page(limit, offset, problems)
     queryset = selectors.items_list(
         actor=_actor(request),
         theme_name=theme or None,
@@ -221,16 +228,6 @@ def form_check(request: HttpRequest, code: str, data: dict[str, Any] = Body(...)
 
 
 # --- applications -------------------------------------------------------------------------------------------------
-
-
-def _page(limit: int, offset: int) -> None:
-    problems: dict[str, list[str | Promise]] = {}
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        problems["limit"] = [_("Ask for between 1 and 100 items.")]
-    if offset < 0:
-        problems["offset"] = [_("The offset cannot be negative.")]
-    if problems:
-        raise InvalidListParameter(field_errors=problems)
 
 
 def _application_out(application: Application) -> dict[str, Any]:
