@@ -8,9 +8,7 @@ marriages, deaths, household moves, legal persons) go through the services and l
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +20,7 @@ from zhizheng.core.actor import ANONYMOUS
 from zhizheng.core.errors import NotFound, ValidationFailed
 from zhizheng.registries import economy, registrations, selectors, services, spatial
 from zhizheng.registries.choices import Purpose, SpatialLevel
+from zhizheng.registries.export import access_csv_response
 from zhizheng.registries.models import LegalPerson, RecordChange, RegistryAccess, Resident
 from zhizheng.registries.selectors import MAX_PAGE_SIZE, AccessFilter, LegalPersonView, ResidentView
 
@@ -407,49 +406,10 @@ def access_list(request: HttpRequest, query: Query[AccessQuery]) -> AccessList:
     return AccessList(count=count, items=[_access_out(r) for r in rows])
 
 
-EXPORT_COLUMNS = (
-    "accessed_at",
-    "actor_ref",
-    "purpose",
-    "subject_kind",
-    "subject_id",
-    "fields",
-    "unmasked",
-    "outcome",
-    "via",
-)
-
-
-def access_csv(rows: Any) -> str:
-    """The access log as CSV text (UTF-8 with a byte-order mark, so that spreadsheet programs read Chinese)."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow(
-            [
-                row.accessed_at.isoformat(),
-                row.actor_ref,
-                row.purpose,
-                row.subject_kind,
-                "" if row.subject_id is None else row.subject_id,
-                " ".join(row.fields),
-                "yes" if row.unmasked else "no",
-                row.outcome,
-                row.via,
-            ]
-        )
-    return buffer.getvalue()
-
-
 @router.get("/registries/access-log/export", operation_id="registries_access_export")
 def access_export(request: HttpRequest, query: Query[AccessQuery]) -> HttpResponse:
     """The filtered access log as a CSV file (auditors)."""
-    rows = selectors.access_log_export(actor=request_actor(request), filters=_filters(query))
-    response = HttpResponse(access_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="registry-access-log.csv"'
-    return response
+    return access_csv_response(selectors.access_log_export(actor=request_actor(request), filters=_filters(query)))
 
 
 @router.get(

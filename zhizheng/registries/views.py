@@ -26,8 +26,8 @@ from zhizheng.core.errors import DomainError
 from zhizheng.core.masking import mask_address, mask_id_number, mask_name
 from zhizheng.registries import forms, registrations, selectors, services
 from zhizheng.registries.access import may_read_somehow
-from zhizheng.registries.api import access_csv
 from zhizheng.registries.choices import HouseholdRelation, MaritalStatus, ResidentStatus
+from zhizheng.registries.export import access_csv_response
 from zhizheng.registries.models import Resident
 from zhizheng.registries.permissions import Perm, policy
 
@@ -284,11 +284,7 @@ def access_log_export(request: HttpRequest) -> HttpResponse:
     if request.GET and not form.is_valid():
         return HttpResponse(gettext("The filters are invalid."), status=400, content_type="text/plain; charset=utf-8")
     filters = _filters(form) if form.is_bound else selectors.AccessFilter()
-    response = HttpResponse(
-        access_csv(selectors.access_log_export(actor=actor, filters=filters)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="registry-access-log.csv"'
-    return response
+    return access_csv_response(selectors.access_log_export(actor=actor, filters=filters))
 
 
 PERSONAL_VALUES = frozenset({"id_number", "name", "household_address", "address"})
