@@ -37,6 +37,11 @@ class RequestDecided(InvalidTransition):
     message = _("The request has already been decided.")
 
 
+class GrantAlreadyRevoked(InvalidTransition):
+    code = "datahub.grant_already_revoked"
+    message = _("The grant has already been revoked.")
+
+
 class NotShareable(Conflict):
     code = "datahub.not_shareable"
     message = _("This resource is not shared or not published; it cannot be requested.")

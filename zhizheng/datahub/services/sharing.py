@@ -20,6 +20,7 @@ from zhizheng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zhizheng.core.workdays import add_working_days, count_working_days
 from zhizheng.datahub.choices import RequestStatus, ShareType, Status
 from zhizheng.datahub.errors import (
+    GrantAlreadyRevoked,
     NotShareable,
     RequestDecided,
     RequestInvalid,
@@ -227,7 +228,7 @@ def grant_revoke(*, actor: Actor, grant: Grant, reason: str) -> Grant:
     if not policy.has(actor, Perm.DECIDE, found):
         raise NotFound()
     if found.revoked_at is not None:
-        raise RequestDecided()
+        raise GrantAlreadyRevoked()
     found.revoked_at = timezone.now()
     found.save(update_fields=["revoked_at", "updated_at"])
     ledger.record(actor=actor, act="datahub.grant.revoked", subject=found, payload={"reason": reason.strip()})

@@ -232,6 +232,7 @@ def test_revoke_by_provider_only(loaded):
     with pytest.raises(DomainError) as caught:
         services.grant_revoke(actor=loaded.police_officer.actor, grant=issued.grant, reason="again")
     assert caught.value.status == 409
+    assert caught.value.code == "datahub.grant_already_revoked"
     assert Entry.objects.get(act="datahub.grant.revoked").payload == {"reason": "用途已结束"}
 
 
