@@ -59,13 +59,6 @@ def event_get(*, actor: Actor, pk: int) -> Event:
     return event
 
 
-def event_get_by_number(*, actor: Actor, number: str) -> Event:
-    found = Event.objects.filter(number=number).values_list("pk", flat=True).first()
-    if found is None:
-        raise NotFound()
-    return event_get(actor=actor, pk=found)
-
-
 def event_by_token(*, token: str) -> Event:
     """The event a tracking token opens (the reporter's own link; no sign-in needed)."""
     from zhizheng.cityevents.services import token_hash
