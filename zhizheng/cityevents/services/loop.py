@@ -27,7 +27,7 @@ from zhizheng.cityevents.services.common import (
     _require_note,
     _step,
 )
-from zhizheng.cityevents.workflow import deadline_for, transition
+from zhizheng.cityevents.workflow import WORKING_HOURS_PER_DAY, add_working_hours, deadline_for, transition
 from zhizheng.core.actor import SYSTEM, Actor
 from zhizheng.core.errors import PermissionDenied, ValidationFailed
 from zhizheng.orgs.models import Department
@@ -312,8 +312,6 @@ def events_escalate_overdue(*, actor: Actor = SYSTEM, now: dt.datetime | None = 
     (8 working hours) per case. Called by the periodic job ``cityevents.escalate_overdue``; idempotent."""
     if not actor.is_system:
         raise PermissionDenied()
-    from zhizheng.cityevents.workflow import WORKING_HOURS_PER_DAY, add_working_hours
-
     moment = now or timezone.now()
     escalated: list[Event] = []
     candidates = (
