@@ -1,0 +1,36 @@
+"""govservices models: the catalogue (``catalogue``) and applications (``applications``).
+
+Each area of the app keeps its models in its own module; import them from here.
+"""
+
+from zhizheng.govservices.models.applications import Application, ApplicationEvent
+from zhizheng.govservices.models.catalogue import (
+    CERTIFICATE_TYPE_CODE,
+    ITEM_CODE,
+    LIFE_EVENT_CODE,
+    CatalogueRevision,
+    ClickCount,
+    LifeEvent,
+    LifeEventStage,
+    Material,
+    ServiceItem,
+    Theme,
+)
+from zhizheng.govservices.models.catalogue import (
+    _validate_text_list as _validate_text_list,  # migrations 0001-0004 name it here
+)
+
+__all__ = [
+    "CERTIFICATE_TYPE_CODE",
+    "ITEM_CODE",
+    "LIFE_EVENT_CODE",
+    "Application",
+    "ApplicationEvent",
+    "CatalogueRevision",
+    "ClickCount",
+    "LifeEvent",
+    "LifeEventStage",
+    "Material",
+    "ServiceItem",
+    "Theme",
+]
