@@ -58,18 +58,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return problem_response(request, web_errors.CsrfFailed())
     if exc.status_code == 400 and message.startswith("Cannot parse request body"):
         return problem_response(request, web_errors.MalformedBody())
-    mapping: dict[int, type[errors.DomainError]] = {
-        400: errors.BadRequest,
-        401: errors.NotAuthenticated,
-        403: errors.PermissionDenied,
-        404: errors.NotFound,
-        409: errors.Conflict,
-        503: errors.ServiceUnavailable,
-    }
-    cls = mapping.get(exc.status_code)
-    if cls is None:
-        return problem_response(request, web_errors.UnexpectedHttpError(status=exc.status_code))
-    return problem_response(request, cls())
+    return problem_response(request, web_errors.problem_for_status_code(exc.status_code))
 
 
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -64,6 +64,32 @@ class UnexpectedHttpError(errors.DomainError):
         super().__init__(params={"status": status})
 
 
+_PROBLEM_BY_STATUS: dict[int, type[errors.DomainError]] = {
+    400: errors.BadRequest,
+    401: errors.NotAuthenticated,
+    403: errors.PermissionDenied,
+    404: errors.NotFound,
+    409: errors.Conflict,
+    413: PayloadTooLarge,
+    500: InternalError,
+    503: errors.ServiceUnavailable,
+}
+
+
+def problem_for_status_code(
+    status: int, *, not_found: type[errors.DomainError] = errors.NotFound
+) -> errors.DomainError:
+    """The problem that stands for a bare HTTP error ``status`` (from ninja's ``HttpError`` or a Django response).
+
+    The one table of the shell; ``not_found`` lets the middleware say "no such route" where the API handler says
+    "no such object".
+    """
+    if status == 404:
+        return not_found()
+    cls = _PROBLEM_BY_STATUS.get(status)
+    return cls() if cls is not None else UnexpectedHttpError(status=status)
+
+
 # Pydantic's validation messages are English only; the common ones are restated here so that a field error reads
 # in the request's language. Unknown kinds keep pydantic's own (English) message.
 _FIELD_MESSAGES: dict[str, Promise] = {

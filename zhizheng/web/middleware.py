@@ -46,19 +46,7 @@ def problem_for_status(request: HttpRequest, response: HttpResponse) -> errors.D
     if status == 405:
         allowed = response.get("Allow", "")
         return web_errors.MethodNotAllowed(params={"method": request.method or "", "allowed": allowed})
-    by_status: dict[int, type[errors.DomainError]] = {
-        400: errors.BadRequest,
-        401: errors.NotAuthenticated,
-        403: errors.PermissionDenied,
-        404: web_errors.RouteNotFound,
-        409: errors.Conflict,
-        413: web_errors.PayloadTooLarge,
-        500: web_errors.InternalError,
-        503: errors.ServiceUnavailable,
-    }
-    if status in by_status:
-        return by_status[status]()
-    return web_errors.UnexpectedHttpError(status=status)
+    return web_errors.problem_for_status_code(status, not_found=web_errors.RouteNotFound)
 
 
 class ApiProblemMiddleware:
