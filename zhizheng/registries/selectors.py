@@ -223,6 +223,50 @@ def holders_resolve(*, actor: Actor, purpose: Purpose | str | None, identifiers:
     return HolderRecords(residents=residents, legal_persons=legal_persons)
 
 
+@dataclass(frozen=True, slots=True)
+class Birthday:
+    """A living resident's 公民身份号码 and date of birth (what a proactive service needs to match an account)."""
+
+    id_number: str
+    birth_on: dt.date
+
+
+BIRTHDAY_FIELDS = ("id_number", "birth_on")
+
+
+def residents_born_between(
+    *, actor: Actor, purpose: Purpose | str | None, first: dt.date, last: dt.date
+) -> list[Birthday]:
+    """Living residents born from ``first`` to ``last`` (inclusive), unmasked: for the system's proactive services
+    (e.g. who turns 80 and may claim the old-age allowance). Unmasked data needs a purpose that allows disclosure;
+    the read is checked once and logged in one statement for the batch."""
+    checked = require_read(
+        actor=actor,
+        purpose=purpose,
+        subject_kind="resident",
+        subject_id=None,
+        fields=BIRTHDAY_FIELDS,
+        via="batch",
+        unmasked=True,
+    )
+    rows = list(
+        Resident.objects.filter(status=ResidentStatus.ALIVE, birth_on__gte=first, birth_on__lte=last)
+        .order_by("birth_on", "id_number")
+        .values_list("pk", "id_number", "birth_on")
+    )
+    if rows:
+        access_log(
+            actor=actor,
+            purpose=checked,
+            subject_kind="resident",
+            subject_ids=[pk for pk, _number, _born in rows],
+            fields=BIRTHDAY_FIELDS,
+            unmasked=True,
+            via="batch",
+        )
+    return [Birthday(id_number=number, birth_on=born) for _pk, number, born in rows]
+
+
 def living_resident_matches(*, id_number: str, name: str) -> bool:
     """True when a living resident has exactly this ID number and name (the identity check behind level L2).
     No actor: it answers only yes or no and is used by ``services.identity_verify``."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -279,6 +280,21 @@ CERTIFICATES_KEY_ENCRYPTION_KEY = env.str("CERTIFICATES_KEY_ENCRYPTION_KEY", def
 CERTIFICATES_FONT_CACHE = env.str("CERTIFICATES_FONT_CACHE", default=str(VAR_DIR / "fonts"))
 # Valid certificates past their end of validity are stored as expired once an hour.
 CELERY_BEAT_SCHEDULE["certificates-expire"] = {"task": "certificates.expire", "schedule": 3600.0}
+# 主动服务 (proactive service), every morning at 08:00: certificates expiring in 90 / 30 days, and residents who
+# became eligible for a benefit (docs/certificates.md, docs/govservices.md).
+CELERY_BEAT_SCHEDULE["certificates-expiry-remind"] = {
+    "task": "certificates.expiry_remind",
+    "schedule": crontab(hour=8, minute=0),
+}
+CELERY_BEAT_SCHEDULE["govservices-benefit-eligibility"] = {
+    "task": "govservices.benefit_eligibility_notify",
+    "schedule": crontab(hour=8, minute=5),
+}
+# The path of the application that renews a certificate type ("" when none): a function type code -> path. The
+# catalogue lives above certificates, so the dependency is configured rather than imported.
+CERTIFICATES_RENEWAL_LINK = env.str(
+    "CERTIFICATES_RENEWAL_LINK", default="zhizheng.govservices.proactive.renewal_apply_path"
+)
 # Conditional sharing requests that used 80 % of their 10 working days are flagged (zhizheng/datahub/tasks.py).
 CELERY_BEAT_SCHEDULE["datahub-request-deadlines"] = {"task": "datahub.request_deadlines", "schedule": 3600.0}
 

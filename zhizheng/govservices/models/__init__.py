@@ -1,5 +1,5 @@
-"""govservices models: the catalogue (``catalogue``), applications (``applications``) and the certificates
-attached to them (``attachments``).
+"""govservices models: the catalogue (``catalogue``), applications (``applications``), the certificates
+attached to them (``attachments``) and what the proactive service sent (``proactive``).
 
 Each area of the app keeps its models in its own module; import them from here.
 """
@@ -21,6 +21,7 @@ from zhizheng.govservices.models.catalogue import (
 from zhizheng.govservices.models.catalogue import (
     _validate_text_list as _validate_text_list,  # migrations 0001-0004 name it here
 )
+from zhizheng.govservices.models.proactive import EligibilityNotice
 
 __all__ = [
     "CERTIFICATE_TYPE_CODE",
@@ -31,6 +32,7 @@ __all__ = [
     "CatalogueRevision",
     "CertificateAttachment",
     "ClickCount",
+    "EligibilityNotice",
     "LifeEvent",
     "LifeEventStage",
     "Material",
