@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhizheng.certificates import credentials, dataintegrity, keys, selectors, statuslist
 from zhizheng.certificates.choices import CertificateStatus, HolderKind, RevocationReason
@@ -441,7 +442,7 @@ def certificate_revoke(*, actor: Actor, certificate: Certificate, reason: str) -
     """Withdraw a certificate: set its bit in the issuer's status list and record why."""
     policy.require(actor, Perm.REVOKE, certificate)
     if reason not in RevocationReason.values or reason == RevocationReason.SUPERSEDED:
-        raise ValidationFailed(field_errors={"reason": [f"choose one of {', '.join(RevocationReason.values[:-1])}"]})
+        raise ValidationFailed(field_errors={"reason": [_("Choose one of the reasons offered.")]})
     locked = _lock_valid(certificate)
     locked.status = CertificateStatus.REVOKED
     locked.revoked_at = timezone.now()
