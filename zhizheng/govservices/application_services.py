@@ -23,7 +23,7 @@ from zhizheng.core.errors import Conflict, InvalidTransition, NotAuthenticated, 
 from zhizheng.core.workdays import CalendarWarning, add_working_days, count_working_days
 from zhizheng.govservices import material_reuse
 from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, OnlineLevel
-from zhizheng.govservices.form_schemas import form_definition, form_validate
+from zhizheng.govservices.form_schemas import FormInvalid, form_definition, form_validate
 from zhizheng.govservices.models import Application, ApplicationEvent, ServiceItem
 from zhizheng.govservices.permissions import ApplicationPerm, application_policy
 from zhizheng.ledger import services as ledger
@@ -245,7 +245,16 @@ def application_submit(
     _check_online(item)
     data = _check_form_data(form_data)
     definition = form_definition(item)
-    form_validate(definition, data)
+    try:
+        form_validate(definition, data)
+    except FormInvalid as exc:  # every problem at once: the attached certificates' join the form's
+        try:
+            material_reuse.reuse_check(actor=actor, definition=definition, data=data, consents=certificate_consents)
+        except material_reuse.CertificateReuseRefused as refused:
+            for name, problems in refused.field_errors.items():
+                exc.field_errors.setdefault(name, []).extend(problems)
+            exc.params["count"] = sum(len(m) for m in exc.field_errors.values())
+        raise
     reused = material_reuse.reuse_check(actor=actor, definition=definition, data=data, consents=certificate_consents)
     now = timezone.now()
     if application is None:

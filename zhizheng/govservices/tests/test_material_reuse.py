@@ -16,6 +16,7 @@ from zhizheng.certificates.models import Certificate
 from zhizheng.certificates.tests.conftest import id_card_data
 from zhizheng.core.actor import SYSTEM
 from zhizheng.govservices import application_services as apply
+from zhizheng.govservices.form_schemas import FormInvalid
 from zhizheng.govservices.material_reuse import CertificateReuseRefused, reuse_statistics
 from zhizheng.govservices.models import Application, CertificateAttachment, ServiceItem
 from zhizheng.govservices.tests.test_applications import ITEM
@@ -304,3 +305,17 @@ def test_statistics_api_query_ceiling(chen: Person, django_assert_max_num_querie
 
     with django_assert_max_num_queries(6):
         Client().get("/api/v1/services/statistics/reuse")
+
+
+def test_form_problems_and_certificate_problems_are_reported_together(chen: Person) -> None:
+    form = _form(chen, f"certificate:{chen.id_card.serial}")
+    form["person"]["mobile"] = "12"
+
+    with pytest.raises(FormInvalid) as caught:
+        apply.application_submit(
+            actor=actor_for_user(chen.user), item=ServiceItem.objects.get(code=ITEM), form_data=form
+        )
+
+    assert sorted(caught.value.field_errors) == ["materials.m1", "person.mobile"]
+    assert caught.value.params["count"] == 2
+    assert Application.objects.count() == 0
