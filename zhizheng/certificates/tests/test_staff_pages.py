@@ -47,6 +47,7 @@ def test_a_caseworker_issues_a_certificate_by_hand(world: World) -> None:
     response = client.post(ISSUE, _issue_post(world))
 
     assert 'name="field.name"' in form
+    assert 'href="/certificates/staff/"' in form  # the workbench menu links the staff pages
     assert response.status_code == 302
     certificate = Certificate.objects.get()
     assert response["Location"] == f"/certificates/staff/{certificate.serial}/"
