@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from zhizheng.accounts.models import User
 from zhizheng.certificates import services
 from zhizheng.certificates.models import Certificate
 from zhizheng.core.actor import Actor
@@ -215,6 +216,75 @@ def demo_certificates(*, actor: Actor, today: dt.date) -> DemoResult:
         if "餐饮" in enterprise.name or "食品" in enterprise.name:
             requests.append(_food_permit(enterprise, today))
     have = set(Certificate.objects.values_list("holder_identifier", "type__code"))
+    wanted = [r for r in requests if (r.holder, r.certificate_type) not in have]
+    issued = services.certificates_issue_many(actor=actor, requests=wanted)
+    by_type: dict[str, int] = {}
+    for certificate in issued:
+        by_type[certificate.type.code] = by_type.get(certificate.type.code, 0) + 1
+    return DemoResult(issued=len(issued), by_type=by_type)
+
+
+def _social_security_card(resident: Resident, until: dt.date) -> services.IssueRequest:
+    issued = _years_after(until, -10)
+    subject = {
+        "card_number": f"D{_draw('sbkn' + resident.id_number, 10**8):08d}",
+        "name": resident.name,
+        "social_security_number": resident.id_number,
+        "gender": "男" if resident.sex == Sex.MALE else "女",
+        "issue_date": issued.isoformat(),
+        "valid_to": until.isoformat(),
+        "card_bank": "示范市商业银行",
+        "issuing_authority": "示范市人力资源和社会保障局",
+    }
+    return services.IssueRequest(
+        "CT-SBK", resident.id_number, subject, valid_from=_moment(issued), valid_until=_moment(until)
+    )
+
+
+def _hygiene_permit(enterprise: LegalPerson, until: dt.date) -> services.IssueRequest:
+    issued = _years_after(until, -4)
+    subject = {
+        "license_number": f"WS{enterprise.uscc[2:8]}{_draw('ws' + enterprise.uscc, 10**6):06d}",
+        "unit_name": enterprise.name,
+        "legal_representative": enterprise.legal_representative.name,
+        "address": enterprise.address,
+        "license_items": "住宿场所",
+        "issuing_authority": "示范市卫生健康委员会",
+        "issue_date": issued.isoformat(),
+        "valid_to": until.isoformat(),
+    }
+    return services.IssueRequest(
+        "CT-GGCSWS", enterprise.uscc, subject, valid_from=_moment(issued), valid_until=_moment(until)
+    )
+
+
+def demo_expiring_certificates(*, actor: Actor, today: dt.date) -> DemoResult:
+    """Certificates that expire within 90 days of the real ``today``, so that the proactive service (主动服务)
+    finds something to remind: social security cards (10 years) of about one resident in a hundred and of every
+    resident with an account (the demo ``citizen``: in 25 days, the 30-day reminder), and public-venue hygiene
+    permits (4 years) of about one enterprise in fifty and of every enterprise an agent acts for (in 80 days, the
+    90-day reminder). Deterministic for a day; a holder who already has the type gets nothing (idempotent)."""
+    with_accounts = set(User.objects.exclude(id_number=None).values_list("id_number", flat=True))
+    agents_for = set(User.objects.filter(kind=User.Kind.AGENT).exclude(uscc="").values_list("uscc", flat=True))
+    requests: list[services.IssueRequest] = []
+    for resident in Resident.objects.filter(status=ResidentStatus.ALIVE).order_by("id_number"):
+        if resident.id_number in with_accounts:
+            requests.append(_social_security_card(resident, today + dt.timedelta(days=25)))
+        elif _draw("sbk-expiring" + resident.id_number, 100) == 0:
+            days = 5 + _draw("sbk-days" + resident.id_number, 85)
+            requests.append(_social_security_card(resident, today + dt.timedelta(days=days)))
+    enterprises = LegalPerson.objects.filter(status=LegalPersonStatus.ACTIVE).select_related("legal_representative")
+    for enterprise in enterprises.order_by("uscc"):
+        if enterprise.uscc in agents_for:
+            requests.append(_hygiene_permit(enterprise, today + dt.timedelta(days=80)))
+        elif _draw("ws-expiring" + enterprise.uscc, 50) == 0:
+            days = 5 + _draw("ws-days" + enterprise.uscc, 85)
+            requests.append(_hygiene_permit(enterprise, today + dt.timedelta(days=days)))
+    have = set(
+        Certificate.objects.filter(type__code__in=("CT-SBK", "CT-GGCSWS")).values_list(
+            "holder_identifier", "type__code"
+        )
+    )
     wanted = [r for r in requests if (r.holder, r.certificate_type) not in have]
     issued = services.certificates_issue_many(actor=actor, requests=wanted)
     by_type: dict[str, int] = {}

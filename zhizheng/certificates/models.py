@@ -200,3 +200,27 @@ class ShareLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate.serial} → {self.token_hash[:8]}"
+
+
+class ExpiryReminder(models.Model):
+    """That the holder of ``certificate`` was told it expires soon, at one stage (90 or 30 days before): the proactive
+    service's record, so that nobody is told twice for the same reason. Only written when someone was notified."""
+
+    certificate = models.ForeignKey(
+        Certificate, verbose_name=_("certificate"), on_delete=models.CASCADE, related_name="expiry_reminders"
+    )
+    stage_days = models.PositiveSmallIntegerField(_("days before expiry"))
+    days_left = models.PositiveSmallIntegerField(_("days left when sent"))
+    recipients = models.PositiveSmallIntegerField(_("people notified"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        ordering = ["-sent_at", "certificate_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "stage_days"], name="certificates_reminder_once_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} -{self.stage_days}d"

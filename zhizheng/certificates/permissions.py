@@ -22,6 +22,8 @@ class Perm(enum.StrEnum):
     LOAD_TYPES = "certificates.type.load"
     IMPORT = "certificates.certificate.import"
     EXPIRE = "certificates.certificate.expire"
+    REMIND = "certificates.certificate.remind"
+    """Tell holders that their certificates expire soon (the proactive-service job: the system only)."""
 
 
 def _department_code(obj: Any) -> str | None:
@@ -51,6 +53,7 @@ class CertificatesPolicy(Policy[Perm]):
         Perm.LOAD_TYPES: deny,
         Perm.IMPORT: deny,
         Perm.EXPIRE: deny,
+        Perm.REMIND: deny,
     }
 
 

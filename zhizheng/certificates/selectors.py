@@ -20,8 +20,8 @@ from zhizheng.accounts.models import User
 from zhizheng.certificates import checks, credentials, dataintegrity, keys
 from zhizheng.certificates.choices import CHECK_LABELS, CHECK_MESSAGES, CertificateStatus
 from zhizheng.certificates.errors import ShareLinkExpired
-from zhizheng.certificates.models import Certificate, IssuerKey, ShareLink, StatusList
-from zhizheng.certificates.permissions import ISSUE_ROLES
+from zhizheng.certificates.models import Certificate, CertificateType, IssuerKey, ShareLink, StatusList
+from zhizheng.certificates.permissions import ISSUE_ROLES, REVOKE_ROLES
 from zhizheng.core.actor import Actor, ActorKind
 from zhizheng.core.errors import NotFound
 from zhizheng.orgs.models import Department
@@ -259,3 +259,40 @@ def verify_credential(document: Any, *, now: dt.datetime | None = None) -> Verif
     if isinstance(document, dict) and isinstance(document.get("serialNumber"), str):
         certificate = _base().filter(serial=document["serialNumber"]).first()
     return Verification(outcome=outcome, certificate=certificate)
+
+
+# --- staff: issuing and revoking by hand -------------------------------------------------------------------------
+
+
+def _staff_departments(actor: Actor, roles: frozenset[str]) -> frozenset[str]:
+    if actor.kind is not ActorKind.USER:
+        return frozenset()
+    return frozenset(code for code, role in actor.roles if role in roles)
+
+
+def types_issuable(*, actor: Actor) -> QuerySet[CertificateType]:
+    """The certificate types the actor may issue by hand: those of departments where they hold an issuing role
+    (every type for superusers)."""
+    queryset = CertificateType.objects.select_related("issuing_department").order_by("code")
+    if actor.is_superuser or actor.is_system:
+        return queryset
+    return queryset.filter(issuing_department__code__in=_staff_departments(actor, ISSUE_ROLES))
+
+
+def department_certificates(*, actor: Actor, serial: str = "") -> QuerySet[Certificate]:
+    """Certificates issued by the departments where the actor holds an issuing or revoking role, newest first
+    (optionally the one with ``serial``). Anyone else sees none."""
+    queryset = _base().order_by("-created_at", "serial")
+    if serial:
+        queryset = queryset.filter(serial=serial.strip().upper())
+    if actor.is_superuser or actor.is_system:
+        return queryset
+    return queryset.filter(issuing_department__code__in=_staff_departments(actor, ISSUE_ROLES | REVOKE_ROLES))
+
+
+def department_certificate_get(*, actor: Actor, serial: str) -> Certificate:
+    """One certificate of the actor's departments; any other answers 404 as if it did not exist."""
+    found = department_certificates(actor=actor, serial=serial).first()
+    if found is None:
+        raise NotFound()
+    return found

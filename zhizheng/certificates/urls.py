@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhizheng.certificates import views
+from zhizheng.certificates import views, views_staff
 
 app_name = "certificates"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("wallet/<str:serial>/", views.wallet_detail, name="wallet_detail"),
     path("wallet/<str:serial>/pdf", views.wallet_pdf, name="wallet_pdf"),
     path("wallet/<str:serial>/json", views.wallet_json, name="wallet_json"),
+    path("staff/", views_staff.staff_index, name="staff_index"),
+    path("staff/issue/", views_staff.staff_issue, name="staff_issue"),
+    path("staff/<str:serial>/", views_staff.staff_certificate, name="staff_certificate"),
     path("context/v1", views.context_document, name="context"),
     path("issuers/<str:code>", views.issuer, name="issuer"),
     path("issuers/<str:code>/keys/<int:number>", views.issuer_key, name="issuer_key"),

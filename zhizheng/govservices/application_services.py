@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,8 +21,9 @@ from zhizheng.certificates import services as certificates
 from zhizheng.core.actor import SYSTEM, Actor
 from zhizheng.core.errors import Conflict, InvalidTransition, NotAuthenticated, NotFound, ValidationFailed
 from zhizheng.core.workdays import CalendarWarning, add_working_days, count_working_days
+from zhizheng.govservices import material_reuse
 from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, OnlineLevel
-from zhizheng.govservices.form_schemas import form_definition, form_validate
+from zhizheng.govservices.form_schemas import FormInvalid, form_definition, form_validate
 from zhizheng.govservices.models import Application, ApplicationEvent, ServiceItem
 from zhizheng.govservices.permissions import ApplicationPerm, application_policy
 from zhizheng.ledger import services as ledger
@@ -225,11 +226,14 @@ def application_submit(
     form_data: object,
     idempotency_key: str = "",
     application: Application | None = None,
+    certificate_consents: Collection[str] = (),
 ) -> Application:
     """Submit an application (a new one, the applicant's draft, or one sent back for supplements).
 
     The form is validated against the item's generated schema, every problem at once (422, nothing stored). With
-    an ``idempotency_key`` a repeated submission returns the application the first one created."""
+    an ``idempotency_key`` a repeated submission returns the application the first one created. Materials given as
+    ``certificate:<serial>`` must be the applicant's own valid certificates, each with its serial in
+    ``certificate_consents`` (免提交, see ``material_reuse``); they are attached with the time of consent."""
     application_policy.require(actor, ApplicationPerm.APPLY, application)
     key = (idempotency_key or "").strip()
     if len(key) > 64:
@@ -241,7 +245,17 @@ def application_submit(
     _check_online(item)
     data = _check_form_data(form_data)
     definition = form_definition(item)
-    form_validate(definition, data)
+    try:
+        form_validate(definition, data)
+    except FormInvalid as exc:  # every problem at once: the attached certificates' join the form's
+        try:
+            material_reuse.reuse_check(actor=actor, definition=definition, data=data, consents=certificate_consents)
+        except material_reuse.CertificateReuseRefused as refused:
+            for name, problems in refused.field_errors.items():
+                exc.field_errors.setdefault(name, []).extend(problems)
+            exc.params["count"] = sum(len(m) for m in exc.field_errors.values())
+        raise
+    reused = material_reuse.reuse_check(actor=actor, definition=definition, data=data, consents=certificate_consents)
     now = timezone.now()
     if application is None:
         try:
@@ -281,11 +295,17 @@ def application_submit(
             today=timezone.localdate(now),
         )
     application.save()
+    material_reuse.attachments_store(application=application, reused=reused, at=now)
     _record(
         actor,
         application,
         A.SUBMITTED,
-        extra={"form_version": definition.version, "form": data, "resubmission": not first_submission},
+        extra={
+            "form_version": definition.version,
+            "form": data,
+            "resubmission": not first_submission,
+            "certificates_attached": [r.certificate.serial for r in reused],
+        },
         personal=("form",),
     )
     return application

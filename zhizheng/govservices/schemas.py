@@ -112,10 +112,39 @@ class ApplicationIn(Schema):
     idempotency_key: str = Field(
         "", max_length=64, description="Makes retries safe; the Idempotency-Key header takes precedence."
     )
+    certificate_consents: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Serials of the applicant's certificates given as materials (``certificate:<serial>``) that "
+        "the applicant agrees the government attaches (免提交); each such material needs its serial here.",
+    )
 
 
 class ReasonIn(Schema):
     reason: str = Field(description="The legal reason, shown to the applicant.")
+
+
+class AttachedCertificateOut(Schema):
+    material_key: str
+    material_name: str
+    serial: str
+    type_code: str
+    type_name: str
+    consented_at: str
+
+
+class ItemReuseOut(Schema):
+    code: str
+    name: str
+    materials: int = Field(description="Materials nobody had to submit: certificates attached instead.")
+    applications: int
+
+
+class ReuseStatisticsOut(Schema):
+    count: int = Field(description="Items with at least one certificate attached instead of a material.")
+    materials: int = Field(description="Materials nobody had to submit, over all items.")
+    applications: int = Field(description="Applications with at least one certificate attached.")
+    items: list[ItemReuseOut]
 
 
 class SupplementIn(Schema):
@@ -150,6 +179,7 @@ class ApplicationOut(Schema):
 class ApplicationDetailOut(ApplicationOut):
     form: dict[str, Any]
     events: list[ApplicationEventOut]
+    certificates_attached: list[AttachedCertificateOut]
 
 
 class ApplicationListOut(Schema):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -220,6 +221,21 @@ ZHIZHENG_LOCAL_DIVISION_CODES: dict[str, str] = {
     "990106": "高新区",
     "990121": "青河县",
 }
+# Notifications (docs/accounts.md): e-mail through Django's backend (SMTP in production: EMAIL_BACKEND, EMAIL_HOST…
+# settings; files under var/mail by default), SMS through the provider class named here (see accounts/sms.py).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="智政 Zhizheng <noreply@zhizheng.example>")
+ZHIZHENG_SMS_PROVIDER = env.str("ZHIZHENG_SMS_PROVIDER", default="zhizheng.accounts.sms.LogFileSmsProvider")
+ZHIZHENG_SMS_LOG = env.str("ZHIZHENG_SMS_LOG", default=str(VAR_DIR / "sms" / "outbox.log"))
+# Deliveries that failed are tried again (at most ZHIZHENG_NOTIFICATION_MAX_ATTEMPTS times in all).
+ZHIZHENG_NOTIFICATION_MAX_ATTEMPTS = env.int("ZHIZHENG_NOTIFICATION_MAX_ATTEMPTS", default=3)
+CELERY_BEAT_SCHEDULE["accounts-notification-retry"] = {"task": "accounts.notification_retry", "schedule": 600.0}
 # How long a process keeps a year of the working-day calendar before reading the administrators' data again.
 ZHIZHENG_CALENDAR_CACHE_SECONDS = env.int("ZHIZHENG_CALENDAR_CACHE_SECONDS", default=300)
 
@@ -264,6 +280,21 @@ CERTIFICATES_KEY_ENCRYPTION_KEY = env.str("CERTIFICATES_KEY_ENCRYPTION_KEY", def
 CERTIFICATES_FONT_CACHE = env.str("CERTIFICATES_FONT_CACHE", default=str(VAR_DIR / "fonts"))
 # Valid certificates past their end of validity are stored as expired once an hour.
 CELERY_BEAT_SCHEDULE["certificates-expire"] = {"task": "certificates.expire", "schedule": 3600.0}
+# 主动服务 (proactive service), every morning at 08:00: certificates expiring in 90 / 30 days, and residents who
+# became eligible for a benefit (docs/certificates.md, docs/govservices.md).
+CELERY_BEAT_SCHEDULE["certificates-expiry-remind"] = {
+    "task": "certificates.expiry_remind",
+    "schedule": crontab(hour=8, minute=0),
+}
+CELERY_BEAT_SCHEDULE["govservices-benefit-eligibility"] = {
+    "task": "govservices.benefit_eligibility_notify",
+    "schedule": crontab(hour=8, minute=5),
+}
+# The path of the application that renews a certificate type ("" when none): a function type code -> path. The
+# catalogue lives above certificates, so the dependency is configured rather than imported.
+CERTIFICATES_RENEWAL_LINK = env.str(
+    "CERTIFICATES_RENEWAL_LINK", default="zhizheng.govservices.proactive.renewal_apply_path"
+)
 # Conditional sharing requests that used 80 % of their 10 working days are flagged (zhizheng/datahub/tasks.py).
 CELERY_BEAT_SCHEDULE["datahub-request-deadlines"] = {"task": "datahub.request_deadlines", "schedule": 3600.0}
 

@@ -49,6 +49,11 @@ FACES: dict[str, tuple[NavEntry, ...]] = {
         NavEntry("cityevents:queue", _("To-do: city events"), _("Events dispatched to your department.")),
         NavEntry("govservices:supervision", _("Supervision"), _("Deadlines at risk and overdue work.")),
         NavEntry(
+            "certificates:staff_index",
+            _("Certificates"),
+            _("Issue certificates by hand and revoke them, for your department."),
+        ),
+        NavEntry(
             "registries:index",
             _("Base registries"),
             _("Births, marriages, moves and legal persons; look-ups and the access log."),

@@ -1,9 +1,11 @@
-"""govservices models: the catalogue (``catalogue``) and applications (``applications``).
+"""govservices models: the catalogue (``catalogue``), applications (``applications``), the certificates
+attached to them (``attachments``) and what the proactive service sent (``proactive``).
 
 Each area of the app keeps its models in its own module; import them from here.
 """
 
 from zhizheng.govservices.models.applications import Application, ApplicationEvent
+from zhizheng.govservices.models.attachments import CertificateAttachment
 from zhizheng.govservices.models.catalogue import (
     CERTIFICATE_TYPE_CODE,
     ITEM_CODE,
@@ -19,6 +21,7 @@ from zhizheng.govservices.models.catalogue import (
 from zhizheng.govservices.models.catalogue import (
     _validate_text_list as _validate_text_list,  # migrations 0001-0004 name it here
 )
+from zhizheng.govservices.models.proactive import EligibilityNotice
 
 __all__ = [
     "CERTIFICATE_TYPE_CODE",
@@ -27,7 +30,9 @@ __all__ = [
     "Application",
     "ApplicationEvent",
     "CatalogueRevision",
+    "CertificateAttachment",
     "ClickCount",
+    "EligibilityNotice",
     "LifeEvent",
     "LifeEventStage",
     "Material",

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from zhizheng.accounts import services as accounts_services
 from zhizheng.accounts.models import User
@@ -288,6 +289,9 @@ class Command(BaseCommand):
             counts.economic_points = registries_economy.economic_series_load(actor=SYSTEM, until=TODAY)
             # Electronic certificates (certificates): ID cards, household registers, licences … for the city above.
             certificates = certificates_demo.demo_certificates(actor=SYSTEM, today=TODAY)
+            # 主动服务: some certificates expire within 90 days of the real date, so `manage.py proactive_service`
+            # (and the daily beat job) reminds their holders, the demo citizen and agent among them.
+            expiring = certificates_demo.demo_expiring_certificates(actor=SYSTEM, today=timezone.localdate())
             # --- cityevents (issue 6): the three-level category tree of city events and Open311 services ------
             event_categories = categories_load(actor=SYSTEM)
             # --- cityevents (issue 6, part 8): demo history, real message-board messages as past events ------
@@ -308,7 +312,8 @@ class Command(BaseCommand):
             f"  households     +{counts.households} / {Household.objects.count()}",
             f"  spatial units  +{counts.spatial_units} / {SpatialUnit.objects.count()} (districts, streets, grids)",
             f"  economic data  +{counts.economic_points} / {EconomicObservation.objects.count()} indicator values",
-            f"  certificates   +{certificates.issued} / {Certificate.objects.count()} (signed credentials)",
+            f"  certificates   +{certificates.issued} / {Certificate.objects.count()} (signed credentials;"
+            f" +{expiring.issued} expiring within 90 days)",
             f"  event categories +{event_categories} (three-level tree, Open311 services)",
             f"  event history  +{event_history.created} (message-board messages as past events)",
             f"  data resources +{data_resources.created} / {data_resources.created + data_resources.existing}"
