@@ -12,10 +12,15 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
+from zhizheng.accounts.models import User
+from zhizheng.accounts.services import NotificationDraft, notification_send_many
 from zhizheng.core.actor import SYSTEM, Actor
 from zhizheng.core.workdays import add_working_days, count_working_days
 from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, WarningLevel
@@ -40,6 +45,13 @@ YELLOW_NUMERATOR, YELLOW_DENOMINATOR = 4, 5
 """Yellow at 80 % of the promised working days used (exact integer arithmetic: used * 5 >= promised * 4)."""
 
 CASEWORKER_ROLE = "caseworker"
+NOTIFICATION_KIND = "govservices.supervision_warning"
+LEVEL_CHANNELS = {
+    WarningLevel.YELLOW: ("inbox", "email"),
+    WarningLevel.RED: ("inbox", "email", "sms"),
+    WarningLevel.STATUTORY: ("inbox", "email", "sms"),
+}
+"""Yellow goes to the inbox and by e-mail; red and statutory also by SMS."""
 LEVEL_ORDER = (WarningLevel.YELLOW, WarningLevel.RED, WarningLevel.STATUTORY)
 HANDLER_ACTIONS = frozenset(
     {ApplicationAction.ACCEPTED, ApplicationAction.SUPPLEMENT_REQUESTED, ApplicationAction.APPROVED}
@@ -223,5 +235,54 @@ def supervision_warnings_raise(*, actor: Actor = SYSTEM, today: dt.date | None =
         )
         for warning, entry in zip(raised, entries, strict=True):
             warning.ledger_index = entry.index
-        SupervisionWarning.objects.bulk_update(raised, ["ledger_index"])
+            warning.notified_at = now
+        _notify(raised)
+        SupervisionWarning.objects.bulk_update(raised, ["ledger_index", "notified_at"])
     return raised
+
+
+def _notify(raised: list[SupervisionWarning]) -> None:
+    """Tell each recipient once per application, of the highest level just raised: into the inbox within this
+    transaction, by e-mail (and SMS for red and statutory) after commit."""
+    highest: dict[int, SupervisionWarning] = {}
+    for warning in raised:
+        kept = highest.get(warning.application_id)
+        if kept is None or LEVEL_ORDER.index(WarningLevel(warning.level)) > LEVEL_ORDER.index(WarningLevel(kept.level)):
+            highest[warning.application_id] = warning
+    people = User.objects.in_bulk({user_id for w in highest.values() for user_id in w.recipients})
+    drafts: list[NotificationDraft] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for warning in highest.values():
+            application = warning.application
+            title = str(
+                _("%(level)s: %(item)s, application %(receipt)s")
+                % {
+                    "level": WarningLevel(warning.level).label,
+                    "item": application.item.name,
+                    "receipt": application.receipt_number,
+                }
+            )
+            body = str(
+                _("Deadline %(deadline)s; %(used)d of %(allowed)d working days used. Department: %(department)s.")
+                % {
+                    "deadline": warning.deadline_on.isoformat(),
+                    "used": warning.working_days_used,
+                    "allowed": warning.working_days_allowed,
+                    "department": warning.department.name,
+                }
+            )
+            link = reverse("govservices:case", kwargs={"receipt_number": application.receipt_number})
+            channels = LEVEL_CHANNELS[WarningLevel(warning.level)]
+            drafts.extend(
+                NotificationDraft(
+                    recipient=people[user_id],
+                    kind=NOTIFICATION_KIND,
+                    title=title,
+                    body=body,
+                    link=link,
+                    channels=channels,
+                )
+                for user_id in warning.recipients
+                if user_id in people
+            )
+    notification_send_many(drafts)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from zhizheng.accounts.models import Notification, NotificationDelivery
 from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.core.actor import SYSTEM
 from zhizheng.core.errors import PermissionDenied
@@ -147,6 +148,36 @@ def test_warnings_go_to_the_handler_and_the_department_heads(case) -> None:
     warning = supervision.supervision_warnings_raise(today=dt.date(2026, 10, 10))[0]
     assert warning.recipients == sorted([handler.user_id, head.user_id])
     assert warning.department.code == "SCJGJ"
+
+
+def test_recipients_are_notified_once_per_application_of_the_highest_level(case) -> None:
+    handler = factories.staff("SCJGJ", "caseworker")
+    head = factories.staff("SCJGJ", "department_head")
+    ApplicationEvent.objects.create(application=case, action="accepted", status_after="accepted", actor_ref=handler.ref)
+    raised = supervision.supervision_warnings_raise(today=dt.date(2026, 10, 14))  # yellow and red at once
+    assert sorted(w.level for w in raised) == ["red", "yellow"]
+    assert all(w.notified_at is not None for w in SupervisionWarning.objects.all())
+    notes = list(Notification.objects.order_by("recipient_id"))
+    assert [n.recipient_id for n in notes] == sorted([handler.user_id, head.user_id])
+    note = notes[0]
+    assert note.kind == "govservices.supervision_warning"
+    assert note.title == f"红牌：超过承诺时限：食品经营许可证核发（新办），办件 {case.receipt_number}"
+    assert note.body == "承诺办结日期 2026-10-12，已用 7/5 个工作日。承办部门：示范市市场监督管理局。"
+    assert note.link == f"/services/queue/{case.receipt_number}/"
+    channels = sorted(NotificationDelivery.objects.filter(notification=note).values_list("channel", flat=True))
+    assert channels == ["email", "sms"]
+    supervision.supervision_warnings_raise(today=dt.date(2026, 10, 14))
+    assert Notification.objects.count() == 2
+    supervision.supervision_warnings_raise(today=dt.date(2026, 10, 20))  # statutory
+    assert Notification.objects.count() == 4
+
+
+def test_a_yellow_warning_is_not_sent_by_sms(case) -> None:
+    factories.staff("SCJGJ", "department_head")
+    supervision.supervision_warnings_raise(today=dt.date(2026, 10, 10))
+    note = Notification.objects.get()
+    assert note.title.startswith("黄牌")
+    assert list(NotificationDelivery.objects.values_list("channel", flat=True)) == ["email"]
 
 
 def test_before_anyone_took_the_case_on_the_caseworkers_are_told(catalogue: Any) -> None:
