@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import NotFound
-from zhizheng.govservices.choices import ApplicationStatus, RatingScore, RectificationStatus, WarningLevel
+from zhizheng.govservices.choices import ApplicationStatus, RatingReason, RatingScore, RectificationStatus, WarningLevel
 from zhizheng.govservices.models import Application, Rating, Rectification, SupervisionWarning, Visit
 from zhizheng.govservices.permissions import (
     RatingPerm,
@@ -41,7 +41,7 @@ from zhizheng.govservices.permissions import (
     supervision_departments,
     supervision_policy,
 )
-from zhizheng.govservices.supervision_services import CLOCK_STOPPED
+from zhizheng.govservices.supervision_services import CLOCK_STOPPED, application_clock
 
 COMPLETED = (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
 SECONDS_PER_DAY = 86400
@@ -218,7 +218,7 @@ def supervision_overview(
     )
 
 
-def warned_open(*, base: QuerySet[Application], limit: int = MAX_LIST) -> list[Application]:
+def warned_open(*, base: QuerySet[Application], limit: int = MAX_LIST) -> list[Any]:
     """Open applications carrying a warning, the most urgent first, with ``warning_level`` (the highest)."""
 
     def level(name: str) -> Exists:
@@ -266,6 +266,24 @@ def application_visits(*, application: Application) -> list[Visit]:
 def application_rating(*, application: Application) -> Rating | None:
     """The rating of an application the caller already may see, with its rectification."""
     return Rating.objects.select_related("rectification").filter(application=application).first()
+
+
+def application_extras(*, application: Application, today: dt.date | None = None) -> dict[str, Any]:
+    """What an application's pages show beside its timeline (the caller already may see it): its clock and warnings
+    (staff), its visits, its rating with the rectification and the department's answer, and whether the applicant
+    may rate it now (with the choices of the rating form). Four queries."""
+    rating = application_rating(application=application)
+    return {
+        "clock": application_clock(application, today=today),
+        "warnings": application_warnings(application=application),
+        "visits": application_visits(application=application),
+        "rating": rating,
+        "rectification": getattr(rating, "rectification", None) if rating is not None and rating.is_bad else None,
+        "can_rate": rating is None and application.status in COMPLETED,
+        "scores": RatingScore.choices,
+        "praise_reasons": [(code, label) for code, label in RatingReason.choices if code.startswith("P")],
+        "complaint_reasons": [(code, label) for code, label in RatingReason.choices if code.startswith("N")],
+    }
 
 
 def application_for_visit(*, actor: Actor, receipt_number: str) -> Application:
