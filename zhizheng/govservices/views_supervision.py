@@ -51,6 +51,11 @@ def _percent(rate: float | None) -> float:
     return round(rate * 100, 1) if rate is not None else 0.0
 
 
+def _percent_or_none(rate: float | None) -> float | None:
+    """A rate in per cent, or None (a gap in the line) for a month without completed applications."""
+    return _percent(rate) if rate is not None else None
+
+
 def _chart(
     key: str,
     title: str | Promise,
@@ -64,10 +69,10 @@ def _chart(
         "key": key,
         "data_id": f"{key}-data",
         "title": title,
-        "category_label": _("Month") if kind == "line" else _("Department"),
+        "category_label": _("Department") if key == "supervision-departments" else _("Month"),
         "series_names": [str(name) for name, _values in series],
         "rows": [(c, [values[i] for _name, values in series]) for i, c in enumerate(categories)],
-        "has_data": any(v for _name, values in series for v in values),
+        "has_data": bool(categories) and any(v is not None for _name, values in series for v in values),
         "json": {
             "categories": categories,
             "unit": str(unit),
@@ -112,16 +117,23 @@ def supervision(request: HttpRequest) -> HttpResponse:
             ],
         ),
         _chart(
-            "supervision-months",
+            "supervision-rate",
             _("On-time rate by month of submission"),
             "%",
             [row.key for row in overview.months],
+            [(_("On-time rate"), [_percent_or_none(row.on_time_rate) for row in overview.months])],
+            kind="line",
+        ),
+        _chart(
+            "supervision-months",
+            _("Applications and warnings by month"),
+            _("applications"),
+            [row.key for row in overview.months],
             [
-                (_("On-time rate"), [_percent(row.on_time_rate) for row in overview.months]),
+                (_("Submitted"), [row.submitted for row in overview.months]),
                 (_("Completed"), [row.completed for row in overview.months]),
                 (_("Warnings"), [sum(row.warnings.values()) for row in overview.months]),
             ],
-            kind="line",
         ),
     ]
     filters = {"department": department, "item": item, "date_from": raw_from, "date_to": raw_to}
