@@ -117,7 +117,7 @@ def test_supervision_takes_a_fixed_number_of_queries(city: City, django_assert_m
     for _ in range(10):
         factories.application(item="SFS-0005", status="accepted", submitted_on=SEP29)
     supervision.supervision_warnings_raise(today=TODAY)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(4):
         overview = figures.supervision_overview(actor=actor, today=TODAY)
     assert len(overview.warned_open) == 11
 
