@@ -45,6 +45,7 @@ YELLOW_NUMERATOR, YELLOW_DENOMINATOR = 4, 5
 """Yellow at 80 % of the promised working days used (exact integer arithmetic: used * 5 >= promised * 4)."""
 
 CASEWORKER_ROLE = "caseworker"
+INSERT_BATCH = 1000
 NOTIFICATION_KIND = "govservices.supervision_warning"
 LEVEL_CHANNELS = {
     WarningLevel.YELLOW: ("inbox", "email"),
@@ -211,15 +212,14 @@ def supervision_warnings_raise(*, actor: Actor = SYSTEM, today: dt.date | None =
                 )
             )
     if raised:
-        # A concurrent run that raised the same warning first makes this insert fail on the unique constraint: the
-        # whole run rolls back and the task retries (DatabaseError), then finds the warnings raised.
-        SupervisionWarning.objects.bulk_create(raised)
+        # The acts name the application warned (the warning rows do not exist yet), so each row is inserted once,
+        # already carrying its ledger index: no update of thousands of rows afterwards.
         entries = ledger.record_many(
             actor=actor,
             acts=[
                 ledger.Act(
                     act="govservices.warning.raised",
-                    subject=warning,
+                    subject=warning.application,
                     payload={
                         "receipt_number": warning.application.receipt_number,
                         "item": warning.application.item.code,
@@ -236,8 +236,10 @@ def supervision_warnings_raise(*, actor: Actor = SYSTEM, today: dt.date | None =
         for warning, entry in zip(raised, entries, strict=True):
             warning.ledger_index = entry.index
             warning.notified_at = now
+        # A concurrent run that raised the same warning first makes this insert fail on the unique constraint: the
+        # whole run (ledger entries included) rolls back and the task retries, then finds the warnings raised.
+        SupervisionWarning.objects.bulk_create(raised, batch_size=INSERT_BATCH)
         _notify(raised)
-        SupervisionWarning.objects.bulk_update(raised, ["ledger_index", "notified_at"])
     return raised
 
 
@@ -253,6 +255,8 @@ def _notify(raised: list[SupervisionWarning]) -> None:
     drafts: list[NotificationDraft] = []
     with translation.override(settings.LANGUAGE_CODE):
         for warning in highest.values():
+            if not any(user_id in people for user_id in warning.recipients):
+                continue
             application = warning.application
             title = str(
                 _("%(level)s: %(item)s, application %(receipt)s")
