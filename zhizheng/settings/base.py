@@ -297,6 +297,14 @@ CERTIFICATES_RENEWAL_LINK = env.str(
 )
 # Conditional sharing requests that used 80 % of their 10 working days are flagged (zhizheng/datahub/tasks.py).
 CELERY_BEAT_SCHEDULE["datahub-request-deadlines"] = {"task": "datahub.request_deadlines", "schedule": 3600.0}
+# Supervision (电子监察) of applications: yellow at 80 % of the promised time, red and statutory when overdue, each
+# raised once per application and level (zhizheng/govservices/tasks.py; also `manage.py supervision_warnings`).
+CELERY_BEAT_SCHEDULE["govservices-supervision-warnings"] = {
+    "task": "govservices.supervision_warnings",
+    "schedule": 3600.0,
+}
+# Working days a department has to answer a 差评 with its rectification (国办发〔2019〕51号: 15).
+GOVSERVICES_RECTIFICATION_DAYS = env.int("GOVSERVICES_RECTIFICATION_DAYS", default=15)
 
 # Message classifier (cityevents): an artefact directory, or a directory whose newest artefact is loaded.
 MESSAGE_CLASSIFIER_ARTEFACT = env.str(

@@ -1,5 +1,6 @@
 """govservices models: the catalogue (``catalogue``), applications (``applications``), the certificates
-attached to them (``attachments``) and what the proactive service sent (``proactive``).
+attached to them (``attachments``), what the proactive service sent (``proactive``), supervision warnings
+(``supervision``), ratings, rectifications and visits (``ratings``).
 
 Each area of the app keeps its models in its own module; import them from here.
 """
@@ -22,6 +23,8 @@ from zhizheng.govservices.models.catalogue import (
     _validate_text_list as _validate_text_list,  # migrations 0001-0004 name it here
 )
 from zhizheng.govservices.models.proactive import EligibilityNotice
+from zhizheng.govservices.models.ratings import Rating, Rectification, Visit
+from zhizheng.govservices.models.supervision import SupervisionWarning
 
 __all__ = [
     "CERTIFICATE_TYPE_CODE",
@@ -36,6 +39,10 @@ __all__ = [
     "LifeEvent",
     "LifeEventStage",
     "Material",
+    "Rating",
+    "Rectification",
     "ServiceItem",
+    "SupervisionWarning",
     "Theme",
+    "Visit",
 ]
