@@ -17,10 +17,19 @@ from zhizheng.accounts import services
 from zhizheng.accounts.models import Notification, NotificationDelivery, User
 from zhizheng.accounts.notification_services import notification_deliveries_retry
 from zhizheng.accounts.tests import factories
+from zhizheng.celery import app as celery_app
 from zhizheng.core.actor import SYSTEM, Actor, ActorKind
 from zhizheng.core.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _project_celery_app() -> None:
+    """Tasks go through the project's Celery app (eager in tests), even after a test made another app current
+    (tests/test_celery_worker.py creates a client app, which Celery makes the current one)."""
+    celery_app.set_current()
+    celery_app.set_default()
 
 
 @pytest.fixture

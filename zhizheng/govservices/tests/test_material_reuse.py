@@ -319,3 +319,17 @@ def test_form_problems_and_certificate_problems_are_reported_together(chen: Pers
     assert sorted(caught.value.field_errors) == ["materials.m1", "person.mobile"]
     assert caught.value.params["count"] == 2
     assert Application.objects.count() == 0
+
+
+def test_an_optional_material_is_not_attached_unless_chosen(chen: Person) -> None:
+    marriage = certificate_services.certificate_issue(
+        actor=SYSTEM,
+        certificate_type="CT-JHZ",
+        holder=chen.resident.id_number,
+        subject={"holder_name": chen.resident.name, "registration_date": "2015-05-20"},
+    )
+
+    html = chen.browser.get("/services/items/SFS-0059/apply/").content.decode()  # 生育登记: m2 结婚证 optional
+
+    assert f'value="certificate:{marriage.serial}">' in html  # offered, not pre-selected
+    assert 'id="f-materials-m2-none" value="" checked>' in html
