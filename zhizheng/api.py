@@ -109,6 +109,7 @@ def _mount_routers() -> None:
     from zhizheng.cityevents.api import router as cityevents_router
     from zhizheng.datahub.api import router as datahub_router
     from zhizheng.govservices.api import router as govservices_router
+    from zhizheng.govservices.api_supervision import router as govservices_supervision_router
     from zhizheng.registries.api import router as registries_router
     from zhizheng.web.api import router as web_router
 
@@ -118,6 +119,7 @@ def _mount_routers() -> None:
     api.add_router("/", cityevents_router)
     api.add_router("/", datahub_router)
     api.add_router("/", govservices_router)
+    api.add_router("/", govservices_supervision_router)
     api.add_router("/", registries_router)
 
 

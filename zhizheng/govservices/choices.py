@@ -70,3 +70,63 @@ class ApplicationAction(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class WarningLevel(models.TextChoices):
+    """How far an application's clock has run (电子监察). Each level is raised at most once per application."""
+
+    YELLOW = "yellow", _("Yellow: 80 per cent of the promised time used")
+    RED = "red", _("Red: past the promised deadline")
+    STATUTORY = "statutory", _("Past the statutory deadline")
+
+
+class RatingScore(models.IntegerChoices):
+    """The five grades of 好差评 (GB/T 39735 and 国办发〔2019〕51号): 1 and 2 are 差评, 4 and 5 are 好评."""
+
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+    DISSATISFIED = 2, _("Dissatisfied")
+    NEUTRAL = 3, _("Neutral")
+    SATISFIED = 4, _("Satisfied")
+    VERY_SATISFIED = 5, _("Very satisfied")
+
+
+class RatingReason(models.TextChoices):
+    """Why the applicant rated as they did: fixed codes after the categories of the national 好差评 practice
+    (service attitude, efficiency, process, guide, materials, visits, online system, fees). ``P`` codes praise
+    (allowed with 3-5), ``N`` codes complain (allowed with 1-3)."""
+
+    P_ATTITUDE = "P01", _("Courteous, attentive service")
+    P_FAST = "P02", _("Handled quickly, within the promised time")
+    P_SIMPLE = "P03", _("Simple procedure")
+    P_GUIDE = "P04", _("Clear and accurate guide")
+    P_FEW_MATERIALS = "P05", _("Few materials required")
+    P_NO_VISIT = "P06", _("No need to go in person, or only once")
+    P_ONLINE = "P07", _("Convenient online service")
+    P_OTHER = "P99", _("Other praise")
+    N_ATTITUDE = "N01", _("Poor service attitude")
+    N_SLOW = "N02", _("Slow, or past the promised time")
+    N_COMPLICATED = "N03", _("Complicated procedure")
+    N_GUIDE = "N04", _("Unclear or inaccurate guide")
+    N_REPEATED_MATERIALS = "N05", _("Materials asked for again or beyond the guide")
+    N_VISITS = "N06", _("Had to go in person several times")
+    N_ONLINE = "N07", _("Online system hard to use or out of order")
+    N_FEES = "N08", _("Unexpected or improper fees")
+    N_OTHER = "N99", _("Other complaint")
+
+
+class RectificationStatus(models.TextChoices):
+    """A 差评 opens a rectification (整改) task for the department; it is answered once with what was done."""
+
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+
+
+class VisitPurpose(models.TextChoices):
+    """Why the applicant came to the hall in person (counted for 最多跑一次 / 零跑动)."""
+
+    CONSULTATION = "consultation", _("Consultation")
+    SUBMIT = "submit", _("Submitting the application or materials")
+    SUPPLEMENT = "supplement", _("Bringing supplementary materials")
+    VERIFICATION = "verification", _("Verification of originals or identity")
+    COLLECT = "collect", _("Collecting the result")
+    OTHER = "other", _("Other")

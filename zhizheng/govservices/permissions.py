@@ -100,3 +100,130 @@ class ApplicationPolicy(Policy[ApplicationPerm]):
 
 
 application_policy = ApplicationPolicy()
+
+
+# --- supervision (电子监察), ratings (好差评), rectifications and visits ---------------------------------------------
+
+AUDITOR_ROLE = "auditor"
+"""Auditors (电子监察) see the supervision figures of every department."""
+DEPARTMENT_HEAD_ROLE = "department_head"
+"""Department heads see the supervision figures of their own departments and are told of warnings."""
+RECTIFIER_ROLES = frozenset({"section_chief", "department_head"})
+"""Roles in the rated item's department that answer a rectification (整改) for it."""
+VISIT_RECORDER_ROLES = frozenset({"window_officer"})
+"""Hall window officers record visits for any department's items (a 综合窗口 serves many); handlers of the item's
+department may too."""
+
+
+class SupervisionPerm(enum.StrEnum):
+    VIEW = "govservices.supervision.view"
+    RAISE_WARNINGS = "govservices.supervision.raise"
+
+
+def supervision_departments(actor: Actor) -> frozenset[str] | None:
+    """The departments whose supervision figures ``actor`` sees: None for all of them (auditors, superusers, the
+    system), the departments they head for department heads, and an empty set for everyone else."""
+    if actor.is_system or actor.is_superuser or actor.has_role(AUDITOR_ROLE):
+        return None
+    return actor.departments(DEPARTMENT_HEAD_ROLE)
+
+
+def _supervises(actor: Actor, department_code: Any) -> bool:
+    allowed = supervision_departments(actor)
+    if allowed is None:
+        return True
+    if department_code is None:
+        return bool(allowed)
+    return str(department_code) in allowed
+
+
+class SupervisionPolicy(Policy[SupervisionPerm]):
+    """Auditors see every department's figures, department heads their own; warnings are raised by the system."""
+
+    permission_enum = SupervisionPerm
+    rules = {
+        SupervisionPerm.VIEW: _supervises,
+        SupervisionPerm.RAISE_WARNINGS: deny,
+    }
+
+
+supervision_policy = SupervisionPolicy()
+
+
+class RatingPerm(enum.StrEnum):
+    RATE = "govservices.rating.rate"
+    RECORD_VISIT = "govservices.visit.record"
+
+
+def _records_visits(actor: Actor, application: Any) -> bool:
+    if application is None or application.status == "draft":
+        return False
+    if any(actor.has_role(role) for role in VISIT_RECORDER_ROLES):
+        return True
+    return _handles(actor, application)
+
+
+class RatingPolicy(Policy[RatingPerm]):
+    """Only the applicant rates their application; window officers (any department) and the item's handlers
+    record visits. Whether the application exists for the actor at all is ``application_policy``'s answer."""
+
+    permission_enum = RatingPerm
+    rules = {
+        RatingPerm.RATE: _is_applicant,
+        RatingPerm.RECORD_VISIT: _records_visits,
+    }
+
+
+rating_policy = RatingPolicy()
+
+
+class RectificationPerm(enum.StrEnum):
+    VIEW = "govservices.rectification.view"
+    ANSWER = "govservices.rectification.answer"
+
+
+def _rectification_department(rectification: Any) -> str:
+    return str(rectification.department.code)
+
+
+def _answers(actor: Actor, rectification: Any) -> bool:
+    if rectification is None:
+        return False
+    code = _rectification_department(rectification)
+    return any(actor.has_role(role, code) for role in RECTIFIER_ROLES)
+
+
+def _sees_rectification(actor: Actor, rectification: Any) -> bool:
+    if rectification is None:
+        return False
+    code = _rectification_department(rectification)
+    if _is_applicant(actor, rectification.rating.application):
+        return True
+    if any(actor.has_role(role, code) for role in HANDLER_ROLES):
+        return True
+    allowed = supervision_departments(actor)
+    return allowed is None or code in allowed
+
+
+class RectificationPolicy(Policy[RectificationPerm]):
+    """The department's section chiefs and head answer its rectifications (整改); the applicant, the department's
+    handlers and the supervisors (auditors, department heads) see them; everyone else finds nothing."""
+
+    permission_enum = RectificationPerm
+    view_permission = RectificationPerm.VIEW
+    rules = {
+        RectificationPerm.VIEW: _sees_rectification,
+        RectificationPerm.ANSWER: _answers,
+    }
+
+    def scope_for(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if actor.user_id is None:
+            return queryset.none()
+        supervised = supervision_departments(actor)
+        if supervised is None:
+            return queryset
+        handled = {code for code, role in actor.roles if role in HANDLER_ROLES} | supervised
+        return queryset.filter(Q(rating__application__applicant_id=actor.user_id) | Q(department__code__in=handled))
+
+
+rectification_policy = RectificationPolicy()

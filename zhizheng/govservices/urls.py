@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zhizheng.govservices import views, views_applications
+from zhizheng.govservices import views, views_applications, views_supervision
 
 app_name = "govservices"
 
@@ -24,4 +24,10 @@ urlpatterns = [
     path("queue/", views_applications.queue, name="queue"),
     path("queue/<str:receipt_number>/", views_applications.case, name="case"),
     path("queue/<str:receipt_number>/<str:action>/", views_applications.case_act, name="case_act"),
+    path("applications/<str:receipt_number>/rate/", views_supervision.rate, name="rate"),
+    path("supervision/", views_supervision.supervision, name="supervision"),
+    path("statistics/", views_supervision.statistics, name="statistics"),
+    path("visits/", views_supervision.visit_record, name="visit_record"),
+    path("rectifications/", views_supervision.rectifications, name="rectifications"),
+    path("rectifications/<int:pk>/", views_supervision.rectification, name="rectification"),
 ]

@@ -16,7 +16,7 @@ from zhizheng.certificates.selectors import certificates_for_holder, holder_iden
 from zhizheng.core.actor import ANONYMOUS, Actor
 from zhizheng.core.errors import DomainError, NotFound, ValidationFailed
 from zhizheng.govservices import application_services as applications
-from zhizheng.govservices import selectors
+from zhizheng.govservices import selectors, supervision_selectors
 from zhizheng.govservices.application_forms import data_from_post, fields_for
 from zhizheng.govservices.choices import ApplicationStatus
 from zhizheng.govservices.form_schemas import FormDefinition, form_definition
@@ -146,6 +146,7 @@ def _case_context(found: Application, *, message: str, errors: dict[str, list[st
         "allowed": applications.allowed_actions(found),
         "message": message,
         "errors": errors or {},
+        **supervision_selectors.application_extras(application=found),
     }
 
 
@@ -172,6 +173,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     counts = selectors.application_queue_counts(actor=actor)
     tabs = [(value, ApplicationStatus(value).label, counts[value]) for value in counts]
     rows = list(selectors.application_queue(actor=actor, status=status)[:QUEUE_PAGE_SIZE])
+    levels = supervision_selectors.warning_levels(a.pk for a in rows)
+    for row in rows:
+        row.warning_level = levels.get(row.pk, "")  # type: ignore[attr-defined]
     return render(request, "govservices/queue.html", {"tabs": tabs, "status": status, "applications": rows})
 
 

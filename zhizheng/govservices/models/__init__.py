@@ -1,4 +1,5 @@
-"""govservices models: the catalogue (``catalogue``) and applications (``applications``).
+"""govservices models: the catalogue (``catalogue``), applications (``applications``), supervision warnings
+(``supervision``), ratings, rectifications and visits (``ratings``).
 
 Each area of the app keeps its models in its own module; import them from here.
 """
@@ -19,6 +20,8 @@ from zhizheng.govservices.models.catalogue import (
 from zhizheng.govservices.models.catalogue import (
     _validate_text_list as _validate_text_list,  # migrations 0001-0004 name it here
 )
+from zhizheng.govservices.models.ratings import Rating, Rectification, Visit
+from zhizheng.govservices.models.supervision import SupervisionWarning
 
 __all__ = [
     "CERTIFICATE_TYPE_CODE",
@@ -31,6 +34,10 @@ __all__ = [
     "LifeEvent",
     "LifeEventStage",
     "Material",
+    "Rating",
+    "Rectification",
     "ServiceItem",
+    "SupervisionWarning",
     "Theme",
+    "Visit",
 ]

@@ -1,0 +1,26 @@
+"""Background jobs of the online services. Tasks only call service functions."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from zhizheng.core.actor import SYSTEM
+from zhizheng.govservices.supervision_services import supervision_warnings_raise
+
+SUPERVISION_TASK = "govservices.supervision_warnings"
+
+
+@shared_task(
+    name=SUPERVISION_TASK,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=5,
+    acks_late=True,
+)
+def supervision_warnings() -> int:
+    """Raise the yellow, red and statutory warnings due today (once per application and level); returns how many.
+    Idempotent, so beat may run it as often as it likes; a run that collides with a concurrent one rolls back and
+    retries."""
+    return len(supervision_warnings_raise(actor=SYSTEM))
