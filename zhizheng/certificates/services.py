@@ -279,7 +279,13 @@ def certificates_issue_many(
     if not requests:
         return []
     now = timezone.now()
-    types = {t.code: t for t in CertificateType.objects.select_related("issuing_department")}
+    # Only the types the batch names by code (an approval passes its type, already loaded): not all 42 each time.
+    codes = {r.certificate_type for r in requests if isinstance(r.certificate_type, str)}
+    types = (
+        {t.code: t for t in CertificateType.objects.select_related("issuing_department").filter(code__in=codes)}
+        if codes
+        else {}
+    )
     identifiers = {r.holder.strip().upper() for r in requests}
     authorised: list[tuple[CertificateType, Department]] = []
     for position, request in enumerate(requests):

@@ -205,7 +205,7 @@ def form_get(request: HttpRequest, code: str) -> FormDefinitionOut:
     request's language, where pre-filled values come from). ``version`` changes whenever the schema does.
     ``prefill`` holds what the platform already knows of the signed-in person (empty for anonymous callers)."""
     actor = _actor(request)
-    definition = form_definition(selectors.item_for_code(actor=actor, code=code))
+    definition = form_definition(selectors.item_for_form(actor=actor, code=code))
     return FormDefinitionOut(
         item=definition.item_code,
         version=definition.version,
@@ -225,7 +225,7 @@ def form_check(request: HttpRequest, code: str, data: dict[str, Any] = Body(...)
     """Check filled-in form data against the item's form without storing anything: 200 when valid, else 422
     ``govservices.form_invalid`` listing every problem at once, each under its field (``person.id_number``,
     ``materials.m3``…), in Chinese (``errors``) and English (``errors_en``)."""
-    definition = form_definition(selectors.item_for_code(actor=_actor(request), code=code))
+    definition = form_definition(selectors.item_for_form(actor=_actor(request), code=code))
     form_validate(definition, data)
     return FormValidOut(valid=True, version=definition.version)
 
@@ -292,7 +292,7 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status:
     may be ``certificate:<serial>``, one of the applicant's valid certificates of the type the material names, when
     its serial is in ``certificate_consents`` (免提交); otherwise 422 ``govservices.certificate_reuse_refused``."""
     actor = request_actor(request)
-    item = selectors.item_for_code(actor=actor, code=payload.item)
+    item = selectors.item_for_form(actor=actor, code=payload.item)
     key = request.headers.get("Idempotency-Key") or payload.idempotency_key
     application = applications.application_submit(
         actor=actor,

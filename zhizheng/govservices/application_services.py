@@ -26,6 +26,7 @@ from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, O
 from zhizheng.govservices.form_schemas import FormInvalid, form_definition, form_validate
 from zhizheng.govservices.models import Application, ApplicationEvent, ServiceItem
 from zhizheng.govservices.permissions import ApplicationPerm, application_policy
+from zhizheng.govservices.selectors import ITEM_GUIDE_TEXT
 from zhizheng.ledger import services as ledger
 
 S = ApplicationStatus
@@ -126,8 +127,17 @@ def _check_online(item: ServiceItem) -> None:
 
 
 def _lock(application: Application) -> Application:
-    """The application re-read under a row lock (the caller's copy may be stale)."""
-    return Application.objects.select_for_update().select_related("item__department").get(pk=application.pk)
+    """The application re-read under a row lock (the caller's copy may be stale).
+
+    Only the application's row is locked (``of=("self",)``): locking the joined item row too made every
+    submission for that item wait at its commit (PostgreSQL checks the deferred foreign key with ``FOR KEY SHARE``
+    on the item) while the approval waited for the ledger head the submission held — a deadlock under load."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("item__department")
+        .defer(*ITEM_GUIDE_TEXT)
+        .get(pk=application.pk)
+    )
 
 
 def _record(
@@ -170,6 +180,9 @@ def _user_id(actor: Actor) -> int:
 
 
 def _acting_for(actor: Actor) -> str:
+    """The enterprise an agent acts for; a citizen acts for no one (the actor knows its kind: no query)."""
+    if actor.user_kind != User.Kind.AGENT:
+        return ""
     user = User.objects.filter(pk=_user_id(actor)).only("kind", "uscc").first()
     if user is not None and user.kind == User.Kind.AGENT:
         return user.uscc
@@ -257,22 +270,16 @@ def application_submit(
         raise
     reused = material_reuse.reuse_check(actor=actor, definition=definition, data=data, consents=certificate_consents)
     now = timezone.now()
+    new = application is None
     if application is None:
-        try:
-            with transaction.atomic():
-                application = Application.objects.create(
-                    receipt_number=_receipt_number(now),
-                    item=item,
-                    applicant_id=_user_id(actor),
-                    acting_for_uscc=_acting_for(actor),
-                    idempotency_key=key,
-                )
-        except IntegrityError:
-            # A concurrent request with the same key won the race: answer with its application.
-            existing = _existing_for_key(actor, key, item) if key else None
-            if existing is None:
-                raise
-            return existing
+        # Built in memory and written once, complete (one INSERT, no UPDATE after it).
+        application = Application(
+            receipt_number=_receipt_number(now),
+            item=item,
+            applicant_id=_user_id(actor),
+            acting_for_uscc=_acting_for(actor),
+            idempotency_key=key,
+        )
     else:
         application = _lock(application)
         if application.item_id != item.pk:
@@ -294,7 +301,20 @@ def application_submit(
             deadline=application.deadline_on,
             today=timezone.localdate(now),
         )
-    application.save()
+    if not new:
+        application.save()
+    elif not key:
+        application.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():  # a savepoint only where a unique key can collide
+                application.save(force_insert=True)
+        except IntegrityError:
+            # A concurrent request with the same key won the race: answer with its application.
+            existing = _existing_for_key(actor, key, item)
+            if existing is None:
+                raise
+            return existing
     material_reuse.attachments_store(application=application, reused=reused, at=now)
     _record(
         actor,
@@ -387,22 +407,24 @@ def _holder(application: Application) -> str:
 
 @transaction.atomic
 def application_approve(*, actor: Actor, application: Application) -> Application:
-    """Approve (准予); when the item's result is a certificate, issue it to the applicant and link it."""
+    """Approve (准予); when the item's result is a certificate, issue it to the applicant and link it. The two
+    acts (certificate issued, application approved) are appended to the ledger together."""
     application, target = _staff_act(actor, application, A.APPROVED)
     application.status = target
     application.decided_at = timezone.now()
     code = application.item.result_certificate_type
-    if code:
-        certificate_type = certificates.certificate_type_get(code)
-        application.certificate = certificates.certificate_issue(
-            actor=SYSTEM,
-            certificate_type=certificate_type,
-            holder=_holder(application),
-            subject=_certificate_subject(application, list(certificate_type.field_keys)),
-        )
-    application.save(update_fields=["status", "decided_at", "certificate", "updated_at"])
-    serial = application.certificate.serial if application.certificate else None
-    _record(actor, application, A.APPROVED, extra={"certificate": serial})
+    with ledger.batch():
+        if code:
+            certificate_type = certificates.certificate_type_get(code)
+            application.certificate = certificates.certificate_issue(
+                actor=SYSTEM,
+                certificate_type=certificate_type,
+                holder=_holder(application),
+                subject=_certificate_subject(application, list(certificate_type.field_keys)),
+            )
+        application.save(update_fields=["status", "decided_at", "certificate", "updated_at"])
+        serial = application.certificate.serial if application.certificate else None
+        _record(actor, application, A.APPROVED, extra={"certificate": serial})
     return application
 
 

@@ -94,6 +94,20 @@ def item_for_code(*, actor: Actor, code: str) -> ServiceItem:
     return item
 
 
+def item_for_form(*, actor: Actor, code: str) -> ServiceItem:
+    """One item with what its application form needs (department, materials in order): two queries, not the
+    guide's five. Hidden and missing items are both ``NotFound``."""
+    item = (
+        ServiceItem.objects.select_related("department")
+        .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("order", "id")))
+        .filter(code=code)
+        .first()
+    )
+    if item is None or not policy.can_see(actor, item):
+        raise NotFound()
+    return item
+
+
 def held_certificate_types(*, actor: Actor) -> frozenset[str]:
     """Certificate type codes (``CT-…``) the platform holds for ``actor`` (valid, unexpired; an agent's own and
     their enterprise's) and can attach instead of an upload: the guide marks those materials (免提交)."""
@@ -362,8 +376,21 @@ QUEUE_STATUSES = (
 )
 
 
+ITEM_GUIDE_TEXT = tuple(
+    f"item__{name}"
+    for name in ("legal_basis", "fee_standard", "fee_basis", "conditions", "keywords", "description", "steps")
+)
+"""The guide's long text and JSON columns of an application's item: no application page, act or API answer reads
+them, and reading and decoding them was most of the cost of loading an application with its item."""
+
+
 def _applications() -> QuerySet[Application]:
-    return Application.objects.select_related("item__department", "applicant", "certificate")
+    # The certificate's signed credential (kilobytes of JSON) is for the wallet and the verifier, not for these.
+    return (
+        Application.objects.select_related("item__department", "applicant", "certificate")
+        .defer(*ITEM_GUIDE_TEXT)
+        .defer("certificate__credential", "certificate__subject")
+    )
 
 
 def applications_mine(*, actor: Actor) -> QuerySet[Application]:

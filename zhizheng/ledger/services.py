@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import threading
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,6 +154,52 @@ def record_many(*, actor: Actor, acts: Sequence[Act]) -> list[Entry]:
     return _append(actor, acts)
 
 
+class _Batch:
+    """The acts recorded inside :func:`batch` so far: the head read once, the rows written when it ends."""
+
+    def __init__(self) -> None:
+        self.size: int | None = None
+        self.frontier: list[bytes] = []
+        self.entries: list[Entry] = []
+        self.nodes: list[TreeNode] = []
+
+
+_batches = threading.local()  # Django's connections are per thread, and so is the batch on one
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Append every act recorded inside the block together: one head read (taking the lock at the first act, as
+    :func:`record` does), one insert per table and one head update when the block ends — for a service that
+    records more than one act in its transaction (an approval that issues a certificate).
+
+    Entries are numbered as they are recorded (their ``index`` is final), but their rows are written when the
+    block ends without an exception; an exception leaving the block discards them with the transaction. Wrap
+    straight-line service code only: never catch an exception raised inside the block and carry on, since acts
+    recorded in a savepoint rolled back inside the block would still be written. A nested block joins the outer."""
+    if not transaction.get_connection(router.db_for_write(Entry)).in_atomic_block:
+        raise transaction.TransactionManagementError("ledger.batch() runs inside the caller's transaction")
+    if getattr(_batches, "current", None) is not None:
+        yield
+        return
+    pending = _Batch()
+    _batches.current = pending
+    try:
+        yield
+    finally:
+        _batches.current = None
+    if pending.size is not None:  # reached only when the block ended without an exception
+        _write(pending.entries, pending.nodes, pending.size, pending.frontier)
+
+
+def _write(entries: list[Entry], nodes: list[TreeNode], size: int, frontier: list[bytes]) -> None:
+    _insert(Entry, entries)
+    _insert(TreeNode, nodes)
+    TreeHead.objects.filter(pk=1).update(
+        size=size, frontier=merkle.encode_frontier(frontier), updated_at=entries[-1].created_at
+    )
+
+
 def _append(actor: Actor, acts: Sequence[Act]) -> list[Entry]:
     """The append itself; callers hold a transaction (``record`` and ``record_many`` open one)."""
     if not acts:
@@ -168,7 +216,13 @@ def _append(actor: Actor, acts: Sequence[Act]) -> list[Entry]:
     disclosed = _actor_disclosed(actor)
     actor_ref = actor.ref
 
-    size, frontier = _lock_head()
+    pending: _Batch | None = getattr(_batches, "current", None)
+    if pending is None:
+        size, frontier = _lock_head()
+    elif pending.size is None:
+        size, frontier = pending.size, pending.frontier = _lock_head()
+    else:
+        size, frontier = pending.size, pending.frontier  # the lock is held since the batch's first act
     now = timezone.now()  # read under the lock, so times never go backwards along the log
     entries: list[Entry] = []
     nodes: list[TreeNode] = []
@@ -209,13 +263,16 @@ def _append(actor: Actor, acts: Sequence[Act]) -> list[Entry]:
                 leaf_hash=digest,
             )
         )
-        for level, node_index, value in merkle.append_to_frontier(frontier, index, digest):
+    # The frontier changes only once every leaf of the call is valid, so a refused act leaves a batch intact.
+    for entry in entries:
+        for level, node_index, value in merkle.append_to_frontier(frontier, entry.index, bytes(entry.leaf_hash)):
             nodes.append(TreeNode(key=merkle.node_key(level, node_index), hash=value))
-    _insert(Entry, entries)
-    _insert(TreeNode, nodes)
-    TreeHead.objects.filter(pk=1).update(
-        size=size + len(entries), frontier=merkle.encode_frontier(frontier), updated_at=now
-    )
+    if pending is not None:
+        pending.size = size + len(entries)
+        pending.entries += entries
+        pending.nodes += nodes
+        return entries
+    _write(entries, nodes, size + len(entries), frontier)
     return entries
 
 

@@ -168,3 +168,34 @@ def test_the_applicant_withdraws_over_http(applicant: Client, resident: Resident
     response = post(applicant, f"{URL}/{receipt}/withdraw")
     assert response.json()["status"] == "withdrawn"
     assert post(applicant, f"{URL}/{receipt}/withdraw").status_code == 409
+
+
+# Query ceilings of the lifecycle over HTTP, measured with the session, CSRF and actor middleware included (about
+# four queries of each request are authentication). bench/services.py times the same calls on a real server.
+LIFECYCLE_CEILINGS = {
+    "submit": 18,
+    "accept": 18,
+    "approve": 31,
+    "get": 5,
+}  # before: 22, 18, 35, 5; +2 submit (免提交), +1 approve (logged holder read)
+
+
+def test_the_lifecycle_calls_stay_under_their_query_ceilings(
+    applicant: Client, resident: Resident, django_assert_max_num_queries: Any
+) -> None:
+    caseworker = staff_client("GAJ", "caseworker")
+    # Not measured: the first lifecycle reads the holiday calendar, makes the tree head and the department's key.
+    first = submitted(applicant, resident)
+    post(caseworker, f"{URL}/{first}/accept")
+    post(caseworker, f"{URL}/{first}/approve")
+    with django_assert_max_num_queries(LIFECYCLE_CEILINGS["submit"]):
+        receipt = submitted(applicant, resident)
+    with django_assert_max_num_queries(LIFECYCLE_CEILINGS["accept"]):
+        assert post(caseworker, f"{URL}/{receipt}/accept").json()["status"] == "accepted"
+    with django_assert_max_num_queries(LIFECYCLE_CEILINGS["approve"]):
+        approved = post(caseworker, f"{URL}/{receipt}/approve").json()
+    assert approved["status"] == "approved"
+    assert approved["certificate"] is not None
+    with django_assert_max_num_queries(LIFECYCLE_CEILINGS["get"]):
+        detail = applicant.get(f"{URL}/{receipt}").json()
+    assert [e["action"] for e in detail["events"]] == ["submitted", "accepted", "approved"]

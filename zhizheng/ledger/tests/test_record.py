@@ -216,3 +216,66 @@ def test_private_payload_is_for_auditors_only(staff: Actor) -> None:
     for actor in (staff, ANONYMOUS):
         with pytest.raises(PermissionDenied):
             selectors.entry_private_get(actor=actor, index=0)
+
+
+def test_a_batch_numbers_acts_as_recorded_and_writes_them_once_with_the_same_tree() -> None:
+    factories.entries(5)
+    with transaction.atomic():
+        with services.batch():
+            first = services.record(actor=SYSTEM, act="certificates.certificate.issued", subject=("x.y", 1))
+            more = services.record_many(
+                actor=SYSTEM,
+                acts=[services.Act(act="govservices.application.approved", subject=("x.y", n)) for n in (2, 3)],
+            )
+            assert [first.index, *(e.index for e in more)] == [5, 6, 7]
+            assert Entry.objects.count() == 5  # numbered, not written yet
+        assert Entry.objects.count() == 8
+    hashes = [bytes(h) for h in Entry.objects.order_by("index").values_list("leaf_hash", flat=True)]
+    size, frontier = selectors.head_read()
+    assert size == 8
+    assert merkle.frontier_root(frontier) == merkle.root_from_leaf_hashes(hashes)
+    assert TreeNode.objects.count() == 8 + 4 + 2 + 1
+    assert selectors.root_at(6) == merkle.root_from_leaf_hashes(hashes[:6])
+
+
+def test_a_batch_reads_and_writes_the_head_once(django_assert_max_num_queries: object) -> None:
+    factories.entries(3)
+    # savepoint and release per call (2 x 2), one head read, entries, nodes, head update (PostgreSQL's COPY is not
+    # counted); two separate records take 12
+    with transaction.atomic(), django_assert_max_num_queries(8), services.batch():  # type: ignore[operator]
+        services.record(actor=SYSTEM, act="certificates.certificate.issued", subject=("x.y", 1))
+        services.record(actor=SYSTEM, act="govservices.application.approved", subject=("x.y", 1))
+    assert selectors.tree_size() == 5
+
+
+def _approval_that_fails() -> None:
+    with transaction.atomic(), services.batch():
+        services.record(actor=SYSTEM, act="certificates.certificate.issued", subject=("x.y", 1))
+        raise RuntimeError("the approval failed")
+
+
+def test_an_exception_leaving_a_batch_writes_nothing() -> None:
+    factories.entries(2)
+    with pytest.raises(RuntimeError):
+        _approval_that_fails()
+    assert selectors.tree_size() == 2
+    assert Entry.objects.count() == 2
+    assert services.record(actor=SYSTEM, act="certificates.certificate.issued", subject=("x.y", 1)).index == 2
+
+
+def test_a_refused_act_inside_a_batch_leaves_the_numbering_intact() -> None:
+    with transaction.atomic(), services.batch():
+        services.record(actor=SYSTEM, act="certificates.certificate.issued", subject=("x.y", 1))
+        with pytest.raises(InvalidAct):
+            services.record(actor=SYSTEM, act="govservices.application.approved", subject=("x.y", 1),
+                            payload={"big": 2**60})  # fmt: skip
+        assert services.record(actor=SYSTEM, act="govservices.application.approved", subject=("x.y", 2)).index == 1
+    assert list(Entry.objects.order_by("index").values_list("index", "subject_id")) == [(0, "1"), (1, "2")]
+    hashes = [bytes(h) for h in Entry.objects.order_by("index").values_list("leaf_hash", flat=True)]
+    assert merkle.frontier_root(selectors.head_read()[1]) == merkle.root_from_leaf_hashes(hashes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_needs_the_callers_transaction() -> None:
+    with pytest.raises(transaction.TransactionManagementError), services.batch():
+        pass

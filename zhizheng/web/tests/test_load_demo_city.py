@@ -59,6 +59,7 @@ def test_the_city_is_complete_consistent_and_its_demo_log_ins_work(client: Clien
 
     # Reference data.
     assert "residents      +2000 / 2000" in summary
+    assert "applications   +20000 / 20000 in the past year" in summary
     assert (Division.objects.count(), Department.objects.count()) == (7, 31)
     assert (Resident.objects.count(), LegalPerson.objects.count()) == (2000, 500)
 
@@ -137,6 +138,7 @@ def test_a_second_run_changes_nothing() -> None:
     assert "residents      +0 / 2000" in summary
     assert "enterprises    +0 / 500" in summary
     assert "staff accounts +0 / 121" in summary
+    assert "applications   +0 / 20000 in the past year" in summary
 
 
 def test_the_same_seed_makes_the_same_city_and_another_seed_another() -> None:

@@ -29,6 +29,7 @@ from zhizheng.cityevents.taxonomy import categories_load
 from zhizheng.core.actor import SYSTEM
 from zhizheng.core.validators import USCC_CHARACTERS, check_id_number, id_number_make, uscc_make
 from zhizheng.datahub.services import registry_resources_load
+from zhizheng.govservices import history as govservices_history
 from zhizheng.govservices import services as govservices_services
 from zhizheng.govservices.models import ServiceItem
 from zhizheng.orgs import services as orgs_services
@@ -135,6 +136,7 @@ class Counts:
     households: int = 0
     spatial_units: int = 0
     economic_points: int = 0
+    applicants: int = 0
 
 
 def _age(born: dt.date) -> int:
@@ -263,6 +265,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026): same seed, same city.")
         parser.add_argument("--residents", type=int, default=2000, help="How many residents (default 2000).")
         parser.add_argument("--businesses", type=int, default=500, help="How many enterprises (default 500).")
+        parser.add_argument(
+            "--applications", type=int, default=20000, help="Applications in the past year (default 20000)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
@@ -298,6 +303,11 @@ class Command(BaseCommand):
             event_history = cityevents_history.history_load(actor=SYSTEM)
             # --- datahub (issue 7): the base-registry resources in the GB/T 21063 catalogue --------------------
             data_resources = registry_resources_load(actor=SYSTEM)
+        # --- govservices (issue 4, part 8): a year of applications, warnings, ratings and visits (own batches) --
+        applicants = self._load_applicants(residents, businesses, counts)
+        service_history = govservices_history.history_load(
+            actor=SYSTEM, applicants=applicants, today=TODAY, seed=options["seed"], count=options["applications"]
+        )
         elapsed = time.perf_counter() - started
         lines = [
             f"示范市 demo city loaded in {elapsed:.1f} s (seed {options['seed']}). New / total:",
@@ -318,6 +328,11 @@ class Command(BaseCommand):
             f"  event history  +{event_history.created} (message-board messages as past events)",
             f"  data resources +{data_resources.created} / {data_resources.created + data_resources.existing}"
             " (base-registry entries in the resource catalogue)",
+            f"  applicants     +{counts.applicants} accounts of residents and enterprises who applied",
+            f"  applications   +{service_history.created} / {service_history.created + service_history.existing}"
+            f" in the past year ({service_history.events} timeline steps, {service_history.warnings} warnings,"
+            f" {service_history.ratings} ratings, {service_history.rectifications} rectifications,"
+            f" {service_history.visits} visits)",
             f"Demo log-ins (password {DEMO_PASSWORD}): {', '.join(['citizen', 'agent', *DEMO_STAFF])}; "
             "see docs/demo-logins.md.",
         ]
@@ -340,6 +355,68 @@ class Command(BaseCommand):
             (ids[username], code, role) for username, (_who, roles) in DEMO_STAFF.items() for code, role in roles
         ]
         counts.memberships = orgs_services.memberships_grant_many(actor=SYSTEM, grants=grants)
+
+    def _load_applicants(
+        self,
+        residents: list[registries_services.ResidentRecord],
+        businesses: list[registries_services.LegalPersonRecord],
+        counts: Counts,
+    ) -> list[govservices_history.Applicant]:
+        """Accounts (no password) for the residents and enterprise agents who applied in the demo history: living
+        adults who represent no enterprise (1,500), and the agents of 300 enterprises (one account per person)."""
+        # Other accounts' ID numbers (the demo log-ins); ours are chosen the same way on every run.
+        taken = set(
+            User.objects.exclude(id_number="").exclude(username__startswith="demo.").values_list("id_number", flat=True)
+        )
+        names = {r.id_number: r.name for r in residents}
+        agents: list[accounts_services.PersonSpec] = []
+        for number, business in enumerate(businesses[1:], start=1):
+            person = business.representative_id_number
+            if person in taken or len(agents) >= 300:
+                continue
+            taken.add(person)
+            agents.append(
+                accounts_services.PersonSpec(
+                    username=f"demo.agent{number:03d}",
+                    kind=User.Kind.AGENT,
+                    real_name=names[person],
+                    id_number=person,
+                    phone="",
+                    real_name_level=User.RealNameLevel.L2,
+                    uscc=business.uscc,
+                    enterprise_name=business.name,
+                )
+            )
+        people: list[accounts_services.PersonSpec] = []
+        for number, resident in enumerate(residents):
+            if len(people) >= 1500:
+                break
+            if resident.id_number in taken or resident.status != ResidentStatus.ALIVE or _age(resident.birth_on) < 18:
+                continue
+            taken.add(resident.id_number)
+            people.append(
+                accounts_services.PersonSpec(
+                    username=f"demo.person{number:04d}",
+                    kind=User.Kind.CITIZEN,
+                    real_name=resident.name,
+                    id_number=resident.id_number,
+                    phone="",
+                    real_name_level=User.RealNameLevel.L2,
+                )
+            )
+        specs = agents + people
+        counts.applicants = accounts_services.people_create_many(actor=SYSTEM, people=specs)
+        users = User.objects.filter(username__in=[s.username for s in specs]).order_by("username")
+        return [
+            govservices_history.Applicant(
+                user_id=u.pk,
+                name=u.real_name,
+                id_number=u.id_number or "",
+                uscc=u.uscc,
+                enterprise_name=u.enterprise_name,
+            )
+            for u in users
+        ]
 
     def _load_demo_people(
         self,
