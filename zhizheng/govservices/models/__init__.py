@@ -19,6 +19,9 @@ from zhizheng.govservices.models.catalogue import (
 from zhizheng.govservices.models.catalogue import (
     _validate_text_list as _validate_text_list,  # migrations 0001-0004 name it here
 )
+from zhizheng.govservices.models.life_event_cases import LifeEventCase
+from zhizheng.govservices.models.payments import Payment, PaymentNotification, SandboxOrder
+from zhizheng.govservices.models.workflow import ProcessStep
 
 __all__ = [
     "CERTIFICATE_TYPE_CODE",
@@ -29,8 +32,13 @@ __all__ = [
     "CatalogueRevision",
     "ClickCount",
     "LifeEvent",
+    "LifeEventCase",
     "LifeEventStage",
     "Material",
+    "Payment",
+    "PaymentNotification",
+    "ProcessStep",
+    "SandboxOrder",
     "ServiceItem",
     "Theme",
 ]
