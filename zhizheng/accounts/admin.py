@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from zhizheng.accounts import services
-from zhizheng.accounts.models import ApiToken, User, UserSession
+from zhizheng.accounts.models import ApiToken, Notification, NotificationDelivery, User, UserSession
 from zhizheng.accounts.selectors import describe_user_agent
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import DomainError
@@ -149,3 +149,32 @@ class ApiTokenAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 messages.error(request, exc.detail)
         messages.success(request, _("Tokens revoked: %(count)d") % {"count": count})
+
+
+class NotificationDeliveryInline(admin.TabularInline):
+    model = NotificationDelivery
+    extra = 0
+    can_delete = False
+    fields = ("channel", "status", "attempts", "attempted_at", "error")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: what was sent to whom and whether e-mail and SMS went out (for support and audits)."""
+
+    list_display = ("kind", "title", "recipient", "created_at", "read_at")
+    list_filter = ("kind", "deliveries__status")
+    search_fields = ("=recipient__username", "kind")
+    readonly_fields = ("recipient", "kind", "title", "body", "link", "created_at", "read_at")
+    inlines = [NotificationDeliveryInline]
+    list_select_related = ("recipient",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

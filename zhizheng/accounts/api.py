@@ -1,17 +1,19 @@
-"""API authentication (browser session or bearer token, both giving an ``Actor``) and ``/api/v1/me``."""
+"""API authentication (browser session or bearer token, both giving an ``Actor``), ``/api/v1/me`` and one's own
+notifications under ``/api/v1/me/notifications``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.security import APIKeyCookie, HttpBearer
 
-from zhizheng.accounts.models import User
-from zhizheng.accounts.selectors import SecondFactor, second_factor_state
-from zhizheng.accounts.services import api_token_authenticate
+from zhizheng.accounts.models import Notification, User
+from zhizheng.accounts.selectors import SecondFactor, notification_list, second_factor_state
+from zhizheng.accounts.services import api_token_authenticate, notification_mark_all_read, notification_mark_read
 from zhizheng.core.actor import Actor, ActorKind
 from zhizheng.core.errors import NotAuthenticated
 from zhizheng.core.masking import mask_name
@@ -108,3 +110,73 @@ def me(request: HttpRequest) -> MeOut:
         real_name_level=actor.real_name_level,
         is_superuser=actor.is_superuser,
     )
+
+
+# --- notifications ---------------------------------------------------------------------------------------------
+
+MAX_PAGE_SIZE = 100
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    link: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NotificationList(Schema):
+    count: int
+    items: list[NotificationOut]
+
+
+class NotificationPage(Schema):
+    limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0)
+    unread: bool = False
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+def _notification_out(notification: Notification) -> NotificationOut:
+    return NotificationOut(
+        id=notification.pk,
+        kind=notification.kind,
+        title=notification.title,
+        body=notification.body,
+        link=notification.link,
+        created_at=notification.created_at,
+        read_at=notification.read_at,
+    )
+
+
+@router.get("/me/notifications", response=NotificationList, operation_id="accounts_notification_list")
+def notifications(request: HttpRequest, page: Query[NotificationPage]) -> NotificationList:
+    """The caller's own notifications, newest first (``unread=true`` for unread ones only). An API token needs the
+    ``accounts.notifications`` scope."""
+    queryset = notification_list(actor=request_actor(request))
+    if page.unread:
+        queryset = queryset.filter(read_at__isnull=True)
+    items = [_notification_out(n) for n in queryset[page.offset : page.offset + page.limit]]
+    return NotificationList(count=queryset.count(), items=items)
+
+
+@router.post(
+    "/me/notifications/{notification_id}/read",
+    response=NotificationOut,
+    operation_id="accounts_notification_mark_read",
+)
+def notification_read(request: HttpRequest, notification_id: int) -> NotificationOut:
+    """Mark one of the caller's notifications read (repeating it changes nothing); anyone else's answers 404."""
+    notification = notification_mark_read(actor=request_actor(request), notification_id=notification_id)
+    return _notification_out(notification)
+
+
+@router.post("/me/notifications/read-all", response=MarkedOut, operation_id="accounts_notification_mark_all_read")
+def notifications_read_all(request: HttpRequest) -> MarkedOut:
+    """Mark all the caller's unread notifications read; answers how many changed."""
+    return MarkedOut(marked=notification_mark_all_read(actor=request_actor(request)))

@@ -109,3 +109,67 @@ class ApiToken(TimeStampedModel):
         """True while the token is neither revoked nor expired."""
         now = at or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class Notification(models.Model):
+    """A message to one person: kept in their inbox, and sent by e-mail and SMS when asked for.
+
+    ``kind`` is a short dotted code of the reason (``govservices.deadline_warning``) so that pages can group and
+    programs can filter; ``title`` and ``body`` are already in the words the person reads. The inbox copy is the
+    record: a channel that fails never loses it (see ``NotificationDelivery``).
+    """
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="accounts_notif_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"
+
+
+class NotificationDelivery(models.Model):
+    """Whether a notification went out on one channel (e-mail, SMS): pending until the worker tries after commit,
+    then sent, failed (with the error, retried a few times) or skipped (the person has no address for it)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped: no address")
+
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("notification"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("last error"), max_length=500, blank=True)
+    attempted_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification delivery")
+        verbose_name_plural = _("notification deliveries")
+        ordering = ["notification_id", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"], name="accounts_delivery_one_per_channel")
+        ]
+        indexes = [models.Index(fields=["status", "attempts"], name="accounts_delivery_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id}/{self.channel}: {self.status}"

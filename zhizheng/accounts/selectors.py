@@ -12,10 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhizheng.accounts.models import ApiToken, User, UserSession
-from zhizheng.core.actor import Actor
+from zhizheng.accounts.models import ApiToken, Notification, User, UserSession
+from zhizheng.core.actor import Actor, ActorKind
+from zhizheng.core.errors import NotFound
 
 
 def session_public_id(session_key: str) -> str:
@@ -126,3 +128,37 @@ def second_factor_state(user: Any) -> SecondFactor:
                 state = SecondFactor.ENROL
     user._zz_second_factor = state
     return state
+
+
+# --- notifications ---------------------------------------------------------------------------------------------
+
+NOTIFICATIONS_SCOPE = "accounts.notifications"
+"""The API-token scope a program needs to read and mark its owner's notifications."""
+
+
+class NotificationNotFound(NotFound):
+    code = "accounts.notification_not_found"
+    message = _("No such notification.")
+
+
+def notification_list(*, actor: Actor) -> QuerySet[Notification]:
+    """The actor's own notifications, newest first. Nobody, administrators included, reads another's inbox; an API
+    client reads its owner's only with the ``accounts.notifications`` scope."""
+    if actor.user_id is None or actor.kind not in (ActorKind.USER, ActorKind.API_CLIENT):
+        return Notification.objects.none()
+    if actor.kind is ActorKind.API_CLIENT and not actor.has_scope(NOTIFICATIONS_SCOPE):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient_id=actor.user_id).order_by("-created_at", "-pk")
+
+
+def notification_get(*, actor: Actor, notification_id: int) -> Notification:
+    """One of the actor's notifications; anyone else's answers 404 exactly like a missing one."""
+    notification = notification_list(actor=actor).filter(pk=notification_id).first()
+    if notification is None:
+        raise NotificationNotFound()
+    return notification
+
+
+def notification_unread_count(*, actor: Actor) -> int:
+    """How many of the actor's notifications are unread (the badge in the navigation)."""
+    return notification_list(actor=actor).filter(read_at__isnull=True).count()

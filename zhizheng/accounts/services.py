@@ -24,6 +24,14 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhizheng.accounts.models import ApiToken, User, UserSession
+from zhizheng.accounts.notification_services import (  # the entry point other apps import is this module
+    NotificationDraft as NotificationDraft,
+)
+from zhizheng.accounts.notification_services import NotificationInvalid as NotificationInvalid
+from zhizheng.accounts.notification_services import notification_mark_all_read as notification_mark_all_read
+from zhizheng.accounts.notification_services import notification_mark_read as notification_mark_read
+from zhizheng.accounts.notification_services import notification_send as notification_send
+from zhizheng.accounts.notification_services import notification_send_many as notification_send_many
 from zhizheng.accounts.permissions import Perm, policy
 from zhizheng.accounts.selectors import session_public_id
 from zhizheng.core.actor import Actor

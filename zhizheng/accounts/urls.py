@@ -15,4 +15,7 @@ urlpatterns = [
     path("sessions/", views.sessions, name="sessions"),
     path("sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
     path("sessions/<str:public_id>/end/", views.session_end, name="session_end"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
 ]

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -308,3 +309,53 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
     count = services.sessions_end_others(actor=_actor(request), current_session_key=request.session.session_key)
     messages.success(request, bilingual(_("Other sessions ended: %(count)d."), {"count": count}))
     return redirect("accounts:sessions")
+
+
+# --- notifications ---------------------------------------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 30
+
+
+def _inbox_context(request: HttpRequest) -> dict[str, Any]:
+    actor = _actor(request)
+    queryset = selectors.notification_list(actor=actor)
+    if request.GET.get("unread") == "1":
+        queryset = queryset.filter(read_at__isnull=True)
+    page = Paginator(queryset, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return {
+        "page": page,
+        "unread_only": request.GET.get("unread") == "1",
+        "unread_count": selectors.notification_unread_count(actor=actor),
+        "base_template": _base_template(request.user),
+    }
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The person's inbox: newest first, unread marked; mark one or all read (HTMX swaps the list in place)."""
+    return render(request, "accounts/notifications.html", _inbox_context(request))
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one notification read; with ``next`` (the notification's link) the browser then follows it."""
+    try:
+        notification = services.notification_mark_read(actor=_actor(request), notification_id=notification_id)
+    except NotFound:
+        raise Http404 from None
+    if request.POST.get("follow") == "1" and notification.link:
+        return redirect(notification.link)
+    if request.headers.get("HX-Request"):
+        return render(request, "accounts/partials/notification_inbox.html", _inbox_context(request))
+    return redirect("accounts:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notification_mark_all_read(actor=_actor(request))
+    if request.headers.get("HX-Request"):
+        return render(request, "accounts/partials/notification_inbox.html", _inbox_context(request))
+    messages.success(request, bilingual(_("Notifications marked read: %(count)d."), {"count": count}))
+    return redirect("accounts:notifications")

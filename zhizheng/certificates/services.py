@@ -38,7 +38,8 @@ from zhizheng.core.actor import SYSTEM, Actor
 from zhizheng.core.errors import DomainError, ValidationFailed
 from zhizheng.ledger import services as ledger
 from zhizheng.orgs.models import Department
-from zhizheng.registries.models import LegalPerson, Resident
+from zhizheng.registries.choices import Purpose
+from zhizheng.registries.selectors import HolderRecords, holders_resolve
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "certificate_types.json"
 HOLDER_KINDS = {"自然人": HolderKind.PERSON, "法人": HolderKind.LEGAL_PERSON, "自然人或法人": HolderKind.EITHER}
@@ -215,21 +216,10 @@ def _serial(department: Department, now: dt.datetime) -> str:
     return f"{department.code}{now:%Y}{secrets.token_hex(6).upper()}"
 
 
-def _resolve_holders(identifiers: set[str]) -> tuple[dict[str, Resident], dict[str, LegalPerson]]:
-    residents = {r.id_number: r for r in Resident.objects.filter(id_number__in=identifiers)}
-    legal_persons = {lp.uscc: lp for lp in LegalPerson.objects.filter(uscc__in=identifiers)}
-    return residents, legal_persons
-
-
-def _prepare(
-    actor: Actor,
-    request: IssueRequest,
-    types: dict[str, CertificateType],
-    residents: dict[str, Resident],
-    legal_persons: dict[str, LegalPerson],
-    now: dt.datetime,
-) -> dict[str, Any]:
-    """Check one issue request and resolve its type, department, holder and validity."""
+def _authorise(
+    actor: Actor, request: IssueRequest, types: dict[str, CertificateType]
+) -> tuple[CertificateType, Department]:
+    """The request's type and issuing department, once the actor is known to issue for that department."""
     certificate_type = request.certificate_type
     if isinstance(certificate_type, str):
         found = types.get(certificate_type)
@@ -240,8 +230,19 @@ def _prepare(
     if department.pk != certificate_type.issuing_department_id:
         raise NotIssuingDepartment(params={"department": department.name, "type": certificate_type.name})
     policy.require(actor, Perm.ISSUE, department)
+    return certificate_type, department
+
+
+def _prepare(
+    request: IssueRequest,
+    certificate_type: CertificateType,
+    department: Department,
+    holders: HolderRecords,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """Check one authorised issue request and resolve its holder and validity."""
     holder = request.holder.strip().upper()
-    resident, legal_person = residents.get(holder), legal_persons.get(holder)
+    resident, legal_person = holders.residents.get(holder), holders.legal_persons.get(holder)
     if resident is None and legal_person is None:
         raise HolderUnknown(params={"holder": holder})
     kind = HolderKind.PERSON if resident is not None else HolderKind.LEGAL_PERSON
@@ -279,13 +280,22 @@ def certificates_issue_many(
     now = timezone.now()
     types = {t.code: t for t in CertificateType.objects.select_related("issuing_department")}
     identifiers = {r.holder.strip().upper() for r in requests}
-    residents, legal_persons = _resolve_holders(identifiers)
-    prepared: list[dict[str, Any]] = []
+    authorised: list[tuple[CertificateType, Department]] = []
     for position, request in enumerate(requests):
         try:
-            prepared.append(_prepare(actor, request, types, residents, legal_persons, now))
+            authorised.append(_authorise(actor, request, types))
         except DomainError as exc:
             exc.batch_position = position  # type: ignore[attr-defined]  # which request of the batch was refused
+            raise
+    # Only an actor who may issue reads the registries, through their selector, which checks the read and logs it
+    # (one statement for the batch, with its purpose). Issuing roles are case roles there.
+    holders = holders_resolve(actor=actor, purpose=Purpose.SERVICE_HANDLING, identifiers=identifiers)
+    prepared: list[dict[str, Any]] = []
+    for position, (request, (certificate_type, department)) in enumerate(zip(requests, authorised, strict=True)):
+        try:
+            prepared.append(_prepare(request, certificate_type, department, holders, now))
+        except DomainError as exc:
+            exc.batch_position = position  # type: ignore[attr-defined]
             raise
     by_department: dict[int, list[dict[str, Any]]] = {}
     for item in prepared:
@@ -313,8 +323,8 @@ def certificates_issue_many(
                 type=item["type"],
                 holder_kind=item["kind"],
                 holder_identifier=item["holder"],
-                holder_resident=item["resident"],
-                holder_legal_person=item["legal_person"],
+                holder_resident_id=item["resident"],
+                holder_legal_person_id=item["legal_person"],
                 issuing_department=department,
                 subject=item["subject"],
                 valid_from=item["valid_from"],

@@ -14,7 +14,7 @@ from zhizheng.accounts.api import API_AUTH, request_actor
 from zhizheng.core.actor import ANONYMOUS, Actor
 from zhizheng.core.errors import ValidationFailed
 from zhizheng.govservices import application_services as applications
-from zhizheng.govservices import selectors
+from zhizheng.govservices import material_reuse, selectors
 from zhizheng.govservices.choices import Audience
 from zhizheng.govservices.form_schemas import form_definition, form_validate, ui_hints
 from zhizheng.govservices.models import Application, Payment, ServiceItem
@@ -24,17 +24,20 @@ from zhizheng.govservices.schemas import (
     ApplicationIn,
     ApplicationListOut,
     ApplicationOut,
+    AttachedCertificateOut,
     FeeOut,
     FormDefinitionOut,
     FormValidOut,
     HallOut,
     ItemDetailOut,
     ItemListOut,
+    ItemReuseOut,
     ItemSummaryOut,
     MaterialOut,
     PaymentOut,
     ReasonIn,
     ResultOut,
+    ReuseStatisticsOut,
     SearchHitOut,
     SearchOut,
     StepOut,
@@ -279,8 +282,24 @@ def _application_detail(application: Application) -> ApplicationDetailOut:
         for s in selectors.application_steps(application=application)
     ]
     payments = [payment_out(p) for p in selectors.application_payments(application=application)]
+    attached = [
+        AttachedCertificateOut(
+            material_key=a.material_key,
+            material_name=a.material_name,
+            serial=a.certificate.serial,
+            type_code=a.certificate.type.code,
+            type_name=a.certificate.type.name,
+            consented_at=a.consented_at.isoformat(),
+        )
+        for a in material_reuse.attachments_of(application=application)
+    ]
     return ApplicationDetailOut(
-        **_application_out(application), form=application.form_data, events=events, steps=steps, payments=payments
+        **_application_out(application),
+        form=application.form_data,
+        events=events,
+        steps=steps,
+        payments=payments,
+        certificates_attached=attached,
     )
 
 
@@ -306,12 +325,42 @@ def payment_out(payment: Payment) -> PaymentOut:
 def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status:
     """Submit an application. The form is checked against the item's form: every problem at once (422
     ``govservices.form_invalid`` with ``errors`` per dotted field). Send an ``Idempotency-Key`` header (or the
-    ``idempotency_key`` field): repeating the request returns the same application, never a second one."""
+    ``idempotency_key`` field): repeating the request returns the same application, never a second one. A material
+    may be ``certificate:<serial>``, one of the applicant's valid certificates of the type the material names, when
+    its serial is in ``certificate_consents`` (免提交); otherwise 422 ``govservices.certificate_reuse_refused``."""
     actor = request_actor(request)
     item = selectors.item_for_code(actor=actor, code=payload.item)
     key = request.headers.get("Idempotency-Key") or payload.idempotency_key
-    application = applications.application_submit(actor=actor, item=item, form_data=payload.form, idempotency_key=key)
+    application = applications.application_submit(
+        actor=actor,
+        item=item,
+        form_data=payload.form,
+        idempotency_key=key,
+        certificate_consents=payload.certificate_consents,
+    )
     return Status(201, _application_detail(application))
+
+
+@router.get(
+    "/services/statistics/reuse",
+    response=ReuseStatisticsOut,
+    auth=None,
+    operation_id="govservices_reuse_statistics_get",
+)
+def reuse_statistics(request: HttpRequest, limit: int = 20, offset: int = 0) -> ReuseStatisticsOut:
+    """免提交 in figures: materials nobody had to submit because a certificate the government holds was attached
+    instead, in total and per item (most first; ``limit`` 1…100, ``offset`` ≥ 0). Aggregates only, public."""
+    _page(limit, offset)
+    count, figures = material_reuse.reuse_statistics(limit=limit, offset=offset)
+    return ReuseStatisticsOut(
+        count=count,
+        materials=figures.materials,
+        applications=figures.applications,
+        items=[
+            ItemReuseOut(code=i.code, name=i.name, materials=i.materials, applications=i.applications)
+            for i in figures.items
+        ],
+    )
 
 
 @router.get(

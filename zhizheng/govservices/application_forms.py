@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,8 @@ class Field:
     help: str = ""
     group: str = ""
     show_if: dict[str, str] = field(default_factory=dict)
+    certificate_type: str = ""
+    consented: bool = False
 
     @property
     def input_id(self) -> str:
@@ -54,13 +57,24 @@ def _text(value: Any) -> str:
     return str(value) if isinstance(value, str | Promise) else ""
 
 
+def _held_label(certificate: Certificate) -> str:
+    until = certificate.valid_until
+    validity = (
+        _("valid until %(date)s") % {"date": until.date().isoformat()} if until else str(_("valid without end date"))
+    )
+    return f"{certificate.type.name} · {certificate.serial} · {certificate.issuing_department.name} · {validity}"
+
+
 def fields_for(
     definition: FormDefinition,
     values: dict[str, Any],
     errors: dict[str, list[str]],
     certificates: dict[str, list[Certificate]],
+    *,
+    consented: Collection[str] = (),
 ) -> list[Field]:
-    """The page's inputs in the form's order, with ``values`` filled in and ``errors`` attached."""
+    """The page's inputs in the form's order, with ``values`` filled in and ``errors`` attached. A material the
+    applicant holds a certificate for offers it (``choices``), its consent box ticked when ``consented`` names it."""
     schema_props = definition.schema["properties"]
     required_top = set(definition.schema.get("required", []))
     out: list[Field] = []
@@ -78,7 +92,7 @@ def fields_for(
                 widget = sub_hint.get("widget", "text")
                 if name == "materials" and sub_hint.get("certificate_type"):
                     held = certificates.get(sub_hint["certificate_type"], [])
-                    choices = [(f"certificate:{c.serial}", f"{c.type.name} {c.serial}") for c in held]
+                    choices = [(f"certificate:{c.serial}", _held_label(c)) for c in held]
                 out.append(
                     Field(
                         name=path,
@@ -91,6 +105,8 @@ def fields_for(
                         help=_text(sub_hint.get("help", "")),
                         group=_text(hint.get("label", "")),
                         show_if=dict(hint.get("show_if") or {}),
+                        certificate_type=str(sub_hint.get("certificate_type") or "") if name == "materials" else "",
+                        consented=path in consented,
                     )
                 )
         else:

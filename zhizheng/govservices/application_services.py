@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -31,7 +31,7 @@ from zhizheng.core.errors import (
     ValidationFailed,
 )
 from zhizheng.core.workdays import CalendarWarning, add_working_days, count_working_days
-from zhizheng.govservices import notifications, workflow
+from zhizheng.govservices import material_reuse, notifications, workflow
 from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, OnlineLevel, StepKind
 from zhizheng.govservices.form_schemas import form_definition, form_validate
 from zhizheng.govservices.models import Application, ApplicationEvent, ProcessStep, ServiceItem
@@ -277,11 +277,14 @@ def application_submit(
     form_data: object,
     idempotency_key: str = "",
     application: Application | None = None,
+    certificate_consents: Collection[str] = (),
 ) -> Application:
     """Submit an application (a new one, the applicant's draft, or one sent back for supplements).
 
     The form is validated against the item's generated schema, every problem at once (422, nothing stored). With
-    an ``idempotency_key`` a repeated submission returns the application the first one created."""
+    an ``idempotency_key`` a repeated submission returns the application the first one created. Materials given as
+    ``certificate:<serial>`` must be the applicant's own valid certificates, each with its serial in
+    ``certificate_consents`` (免提交, see ``material_reuse``); they are attached with the time of consent."""
     application_policy.require(actor, ApplicationPerm.APPLY, application)
     key = (idempotency_key or "").strip()
     if len(key) > 64:
@@ -294,6 +297,7 @@ def application_submit(
     data = _check_form_data(form_data)
     definition = form_definition(item)
     form_validate(definition, data)
+    reused = material_reuse.reuse_check(actor=actor, definition=definition, data=data, consents=certificate_consents)
     now = timezone.now()
     if application is None:
         try:
@@ -335,13 +339,19 @@ def application_submit(
     if application.department_id is None:
         application.department = item.department
     application.save()
+    material_reuse.attachments_store(application=application, reused=reused, at=now)
     if first_submission:
         workflow.process_start(application, actor=actor)
     _record(
         actor,
         application,
         A.SUBMITTED,
-        extra={"form_version": definition.version, "form": data, "resubmission": not first_submission},
+        extra={
+            "form_version": definition.version,
+            "form": data,
+            "resubmission": not first_submission,
+            "certificates_attached": [r.certificate.serial for r in reused],
+        },
         personal=("form",),
     )
     return application

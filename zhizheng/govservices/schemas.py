@@ -112,6 +112,12 @@ class ApplicationIn(Schema):
     idempotency_key: str = Field(
         "", max_length=64, description="Makes retries safe; the Idempotency-Key header takes precedence."
     )
+    certificate_consents: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Serials of the applicant's certificates given as materials (``certificate:<serial>``) that "
+        "the applicant agrees the government attaches (免提交); each such material needs its serial here.",
+    )
 
 
 class ReasonIn(Schema):
@@ -163,6 +169,29 @@ class PaymentOut(Schema):
     refunded_at: str | None
 
 
+class AttachedCertificateOut(Schema):
+    material_key: str
+    material_name: str
+    serial: str
+    type_code: str
+    type_name: str
+    consented_at: str
+
+
+class ItemReuseOut(Schema):
+    code: str
+    name: str
+    materials: int = Field(description="Materials nobody had to submit: certificates attached instead.")
+    applications: int
+
+
+class ReuseStatisticsOut(Schema):
+    count: int = Field(description="Items with at least one certificate attached instead of a material.")
+    materials: int = Field(description="Materials nobody had to submit, over all items.")
+    applications: int = Field(description="Applications with at least one certificate attached.")
+    items: list[ItemReuseOut]
+
+
 class SupplementIn(Schema):
     materials: str = Field(description="Everything missing, in one message (一次性告知).")
 
@@ -200,6 +229,7 @@ class ApplicationDetailOut(ApplicationOut):
     events: list[ApplicationEventOut]
     steps: list[StepOut]
     payments: list[PaymentOut]
+    certificates_attached: list[AttachedCertificateOut]
 
 
 class ApplicationListOut(Schema):

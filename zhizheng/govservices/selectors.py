@@ -17,6 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zhizheng.accounts.models import User
+from zhizheng.certificates.selectors import certificates_for_holder, holder_identifiers
 from zhizheng.core.actor import Actor, ActorKind
 from zhizheng.core.errors import NotFound
 from zhizheng.govservices.choices import ApplicationStatus, Audience
@@ -98,11 +99,12 @@ def item_for_code(*, actor: Actor, code: str) -> ServiceItem:
 
 
 def held_certificate_types(*, actor: Actor) -> frozenset[str]:
-    """Certificate type codes (``CT-…``) the platform holds for ``actor`` and can attach instead of an upload.
-
-    The hook the guide uses to mark materials the applicant need not provide (免提交). It returns nothing until the
-    certificates app issues electronic certificates; then it reads the actor's valid certificates from there."""
-    return frozenset()
+    """Certificate type codes (``CT-…``) the platform holds for ``actor`` (valid, unexpired; an agent's own and
+    their enterprise's) and can attach instead of an upload: the guide marks those materials (免提交)."""
+    codes: set[str] = set()
+    for holder in holder_identifiers(actor):
+        codes.update(certificates_for_holder(actor=actor, holder=holder).values_list("type__code", flat=True))
+    return frozenset(codes)
 
 
 def themes_for(*, actor: Actor, audience: str) -> list[Theme]:

@@ -13,11 +13,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhizheng.certificates.models import Certificate
-from zhizheng.certificates.selectors import certificates_for_holder, holder_identifiers
 from zhizheng.core.actor import ANONYMOUS, Actor
 from zhizheng.core.errors import DomainError, NotFound, ValidationFailed
 from zhizheng.govservices import application_services as applications
-from zhizheng.govservices import selectors, workflow_services
+from zhizheng.govservices import material_reuse, selectors, workflow_services
 from zhizheng.govservices.application_forms import data_from_post, fields_for
 from zhizheng.govservices.choices import ApplicationStatus
 from zhizheng.govservices.form_schemas import FormDefinition, form_definition
@@ -32,12 +31,18 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 def _held(actor: Actor, definition: FormDefinition) -> dict[str, list[Certificate]]:
-    wanted = {h.get("certificate_type") for h in definition.ui["fields"]["materials"]["fields"].values()} - {"", None}
-    held: dict[str, list[Certificate]] = {}
-    for holder in holder_identifiers(actor):
-        for certificate in certificates_for_holder(actor=actor, holder=holder).filter(type__code__in=wanted):
-            held.setdefault(certificate.type.code, []).append(certificate)
-    return held
+    hints = material_reuse.material_hints(definition).values()
+    wanted = {str(h.get("certificate_type") or "") for h in hints}
+    return material_reuse.held_certificates(actor=actor, type_codes=wanted)
+
+
+def _consents(post: Any, values: dict[str, Any]) -> tuple[set[str], list[str]]:
+    """The materials whose consent box is ticked (``consent`` = ``materials.m3``) and the certificate serials they
+    name in the posted form: the applicant agrees per certificate, never wholesale."""
+    paths = {p for p in post.getlist("consent") if p.startswith("materials.")}
+    chosen = material_reuse.references(values)
+    keys = [p.removeprefix("materials.") for p in sorted(paths)]
+    return paths, [chosen[key] for key in keys if key in chosen]
 
 
 def _errors(exc: DomainError) -> dict[str, list[str]]:
@@ -72,6 +77,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         dict(continuing.form_data) if continuing else selectors.form_prefill(actor=actor, ui=definition.ui)
     )
     errors: dict[str, list[str]] = {}
+    consented: set[str] = set()
     message = ""
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     status = 200
@@ -85,6 +91,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         try:
             values = data_from_post(definition, request.POST, request.FILES)
+            consented, serials = _consents(request.POST, values)
             if "save_draft" in request.POST:
                 continuing = applications.application_draft_save(
                     actor=actor,
@@ -99,6 +106,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 form_data=values,
                 idempotency_key="" if continuing else key,
                 application=continuing,
+                certificate_consents=serials,
             )
             return redirect("govservices:application", receipt_number=application.receipt_number)
         except ValidationFailed as exc:
@@ -107,7 +115,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             message, status = exc.detail, exc.status
     context = {
         "item": item,
-        "fields": fields_for(definition, values, errors, _held(actor, definition)),
+        "fields": fields_for(definition, values, errors, _held(actor, definition), consented=consented),
         "message": message,
         "idempotency_key": key,
         "online": item.online_level >= 3,
@@ -142,9 +150,12 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
 
 def _case_context(found: Application, *, message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
     shown = fields_for(form_definition(found.item), found.form_data, {}, {})
+    attached = material_reuse.attachments_verified(application=found)
+    attached_keys = {f"materials.{a.attachment.material_key}" for a in attached}
     return {
+        "attached_certificates": attached,
         "application": found,
-        "form_fields": [f for f in shown if f.value not in ("", None, [], {})],
+        "form_fields": [f for f in shown if f.value not in ("", None, [], {}) and f.name not in attached_keys],
         "events": list(selectors.application_events(application=found)),
         "steps": list(selectors.application_steps(application=found)),
         "payments": list(selectors.application_payments(application=found)),
@@ -238,3 +249,9 @@ def case_act(request: HttpRequest, receipt_number: str, action: str) -> HttpResp
         context = _case_context(found, message=exc.detail, errors=_errors(exc))
         return render(request, template, context, status=200 if request.headers.get("HX-Request") else exc.status)
     return render(request, template, _case_context(found, message=""))
+
+
+def reuse_statistics(request: HttpRequest) -> HttpResponse:
+    """免提交 in figures (public): materials nobody had to submit, in total and for the items where it counts most."""
+    count, figures = material_reuse.reuse_statistics(limit=QUEUE_PAGE_SIZE)
+    return render(request, "govservices/reuse_statistics.html", {"count": count, "figures": figures})

@@ -220,6 +220,21 @@ ZHIZHENG_LOCAL_DIVISION_CODES: dict[str, str] = {
     "990106": "高新区",
     "990121": "青河县",
 }
+# Notifications (docs/accounts.md): e-mail through Django's backend (SMTP in production: EMAIL_BACKEND, EMAIL_HOST…
+# settings; files under var/mail by default), SMS through the provider class named here (see accounts/sms.py).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="智政 Zhizheng <noreply@zhizheng.example>")
+ZHIZHENG_SMS_PROVIDER = env.str("ZHIZHENG_SMS_PROVIDER", default="zhizheng.accounts.sms.LogFileSmsProvider")
+ZHIZHENG_SMS_LOG = env.str("ZHIZHENG_SMS_LOG", default=str(VAR_DIR / "sms" / "outbox.log"))
+# Deliveries that failed are tried again (at most ZHIZHENG_NOTIFICATION_MAX_ATTEMPTS times in all).
+ZHIZHENG_NOTIFICATION_MAX_ATTEMPTS = env.int("ZHIZHENG_NOTIFICATION_MAX_ATTEMPTS", default=3)
+CELERY_BEAT_SCHEDULE["accounts-notification-retry"] = {"task": "accounts.notification_retry", "schedule": 600.0}
 # How long a process keeps a year of the working-day calendar before reading the administrators' data again.
 ZHIZHENG_CALENDAR_CACHE_SECONDS = env.int("ZHIZHENG_CALENDAR_CACHE_SECONDS", default=300)
 

@@ -1,9 +1,11 @@
-"""govservices models: the catalogue (``catalogue``) and applications (``applications``).
+"""govservices models: the catalogue (``catalogue``), applications (``applications``) and the certificates
+attached to them (``attachments``).
 
 Each area of the app keeps its models in its own module; import them from here.
 """
 
 from zhizheng.govservices.models.applications import Application, ApplicationEvent
+from zhizheng.govservices.models.attachments import CertificateAttachment
 from zhizheng.govservices.models.catalogue import (
     CERTIFICATE_TYPE_CODE,
     ITEM_CODE,
@@ -30,6 +32,7 @@ __all__ = [
     "Application",
     "ApplicationEvent",
     "CatalogueRevision",
+    "CertificateAttachment",
     "ClickCount",
     "LifeEvent",
     "LifeEventCase",

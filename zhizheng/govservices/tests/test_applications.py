@@ -48,7 +48,7 @@ def staff(code: str, role: str) -> Actor:
 def form_for(resident: Resident, **changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "person": {"name": resident.name, "id_number": resident.id_number, "mobile": "13800138000"},
-        "materials": {"m1": "certificate:SFZ-1"},
+        "materials": {"m1": "upload:scan-of-id-card"},
         "delivery": "electronic",
         "remarks": "",
     }

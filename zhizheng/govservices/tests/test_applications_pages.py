@@ -67,6 +67,7 @@ def valid_post(resident: Resident, id_card: Certificate, **extra: Any) -> dict[s
         "person.id_number": resident.id_number,
         "person.mobile": "13900139000",
         "materials.m1": f"certificate:{id_card.serial}",
+        "consent": "materials.m1",
         "delivery": "electronic",
         **extra,
     }
