@@ -1,13 +1,14 @@
 """Telling the applicant that their application moved (accepted, supplements requested, decided, transferred,
-fee due). The message goes out after the transaction commits, through the accounts app's notification service."""
+fee due), through the accounts app's notification service: the inbox copy is written in the act's transaction (so
+it exists exactly when the act does); e-mail and SMS leave after commit (the accounts service schedules them)."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zhizheng.accounts.services import notification_send
 from zhizheng.govservices.models import Application
 
 KINDS = {
@@ -51,16 +52,16 @@ def _texts(application: Application, action: str) -> tuple[str, str]:
 
 
 def application_changed(application: Application, action: str) -> None:
-    """Send the applicant a message about ``action`` after commit (in Chinese, the platform's language)."""
+    """Tell the applicant about ``action`` (in Chinese, the platform's language), inside the caller's transaction."""
     kind = KINDS.get(action)
     if kind is None:
         return
     with translation.override("zh-hans"):
         title, body = _texts(application, action)
-    link = reverse("govservices:application", args=[application.receipt_number])
-    recipient_id = application.applicant_id
-    transaction.on_commit(lambda: _send(recipient_id, kind, title, body, link))
-
-
-def _send(recipient_id: int, kind: str, title: str, body: str, link: str) -> None:
-    del recipient_id, kind, title, body, link  # sent through accounts.services.notification_send once merged
+    notification_send(
+        recipient=application.applicant,
+        kind=kind,
+        title=title,
+        body=body,
+        link=reverse("govservices:application", args=[application.receipt_number]),
+    )

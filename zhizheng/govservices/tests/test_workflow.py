@@ -343,3 +343,34 @@ def test_rejection_names_one_of_the_items_legal_bases(world: World) -> None:
     assert {s[3] for s in steps(rejected) if s[1] != "apply"} == {"cancelled"}
     entry = Entry.objects.filter(act="govservices.application.rejected").get()
     assert entry.payload["legal_basis"] == basis
+
+
+def test_the_applicant_is_told_of_each_state_change(world: World) -> None:
+    from zhizheng.accounts.models import Notification
+
+    application = submit(world, "SFS-0018")
+    police = staff("GAJ", "caseworker")
+    apply.application_request_supplement(actor=police, application=application, materials="请补充身份证正反面")
+    application = apply.application_submit(
+        actor=world.me, item=application.item, form_data=application.form_data, application=application
+    )
+    apply.application_accept(actor=police, application=application)
+    workflow_services.application_transfer(
+        actor=police, application=application, department="SCJGJ", reason="属市场监管局职责"
+    )
+    apply.application_reject(
+        actor=staff("SCJGJ", "caseworker"),
+        application=application,
+        reason="不符合条件",
+        legal_basis=application.item.legal_basis[0],
+    )
+    rows = list(Notification.objects.filter(recipient=world.citizen).order_by("id").values_list("kind", "link"))
+    link = f"/services/applications/{application.receipt_number}/"
+    assert rows == [
+        ("govservices.application.supplement_requested", link),
+        ("govservices.application.accepted", link),
+        ("govservices.application.transferred", link),
+        ("govservices.application.decided", link),
+    ]
+    transferred = Notification.objects.get(kind="govservices.application.transferred")
+    assert "示范市市场监督管理局" in transferred.body or "市场监" in transferred.body
