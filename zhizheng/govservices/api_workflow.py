@@ -179,7 +179,11 @@ def life_event_case_submit(request: HttpRequest, payload: LifeEventCaseIn) -> St
     event = selectors.life_event_for_code(actor=actor, code=payload.event)
     key = request.headers.get("Idempotency-Key") or payload.idempotency_key
     case = life_event_services.life_event_case_submit(
-        actor=actor, event=event, form_data=payload.form, idempotency_key=key
+        actor=actor,
+        event=event,
+        form_data=payload.form,
+        idempotency_key=key,
+        certificate_consents=payload.certificate_consents,
     )
     return Status(201, case_out(selectors.life_event_case_get(actor=actor, receipt_number=case.receipt_number)))
 

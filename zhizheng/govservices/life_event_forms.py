@@ -1,8 +1,8 @@
 """The combined form of a life event (一表申请): the union of its items' generated forms, each field asked once.
 
 * who applies (person / organisation / ``applicant_kind``): shared by every item;
-* materials: one entry per distinct material name across the items (``materials.k<n>``), required when any item
-  requires it; each item gets its own ``materials.m<order>`` back by name;
+* materials: one entry per distinct document across the items (``materials.k<n>``): the same certificate type, or
+  else the same name; required when any item requires it; each item gets its own ``materials.m<order>`` back;
 * each hand-tuned item's ``details`` section as ``details_<code>`` (they differ per item);
 * delivery: the choices every item with a result accepts; remarks once.
 
@@ -70,8 +70,10 @@ def combined_form(event: LifeEvent) -> CombinedForm:
     for item, definition in zip(items, definitions, strict=True):
         section = definition.schema["properties"]["materials"]
         mapping: dict[str, str] = {}
+        hints = definition.ui["fields"]["materials"]["fields"]
         for key, material in section["properties"].items():
-            name = material["title"]
+            # The same certificate (居民身份证 …) is one document whatever each item calls it; others match by name.
+            name = hints[key].get("certificate_type") or material["title"]
             combined = by_name.get(name)
             if combined is None:
                 combined = by_name[name] = f"k{len(by_name) + 1}"

@@ -12,6 +12,7 @@ stand. The case page shows which item failed and why; the applicant can apply fo
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhizheng.core.actor import SYSTEM, Actor
 from zhizheng.core.errors import ValidationFailed
+from zhizheng.govservices import material_reuse
 from zhizheng.govservices.application_services import (
     ItemNotOnline,
     _acting_for,
@@ -33,6 +35,7 @@ from zhizheng.govservices.life_event_forms import combined_form, combined_valida
 from zhizheng.govservices.models import Application, LifeEvent, LifeEventCase
 from zhizheng.govservices.permissions import ApplicationPerm, application_policy
 from zhizheng.ledger import services as ledger
+from zhizheng.orgs.selectors import actor_for_user
 
 S = ApplicationStatus
 C = LifeEventCaseStatus
@@ -49,10 +52,16 @@ def _existing(actor: Actor, key: str) -> LifeEventCase | None:
 
 @transaction.atomic
 def life_event_case_submit(
-    *, actor: Actor, event: LifeEvent, form_data: object, idempotency_key: str = ""
+    *,
+    actor: Actor,
+    event: LifeEvent,
+    form_data: object,
+    idempotency_key: str = "",
+    certificate_consents: Collection[str] = (),
 ) -> LifeEventCase:
     """Submit the combined form: every problem at once (422), else one case with one receipt number, its first
-    stage started in the items' departments."""
+    stage started in the items' departments. Materials given as the applicant's certificates (免提交) need their
+    serials in ``certificate_consents``, checked here once for all items; each item attaches its own when it starts."""
     application_policy.require(actor, ApplicationPerm.APPLY, None)
     key = (idempotency_key or "").strip()
     if len(key) > 64:
@@ -66,6 +75,8 @@ def life_event_case_submit(
         _check_online(item)
     data = _check_form_data(form_data)
     combined_validate(form, data)
+    consents = sorted({str(serial).strip() for serial in certificate_consents})
+    material_reuse.reuse_check(actor=actor, definition=form.definition, data=data, consents=consents)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -74,6 +85,7 @@ def life_event_case_submit(
                 event=event,
                 applicant_id=_user_id(actor),
                 form_data=data,
+                certificate_consents=consents,
                 idempotency_key=key,
                 submitted_at=now,
             )
@@ -109,7 +121,9 @@ def life_event_case_submit(
 
 def _stage_start(case: LifeEventCase, *, actor: Actor) -> None:
     """Submit the drafts of the current stage that may start now (all of a parallel stage; the next one in turn
-    of a sequential stage when none of it is open)."""
+    of a sequential stage when none of it is open). Later stages start when a department decides an earlier item:
+    they are submitted as the applicant (from the combined form they signed and the consents they gave), which is
+    what ``actor`` is then, so the applicant's own certificates are checked as theirs."""
     stage = case.event.stages.get(order=case.current_stage)
     drafts = list(case.applications.filter(stage=case.current_stage, status=S.DRAFT).select_related("item"))
     drafts.sort(key=lambda a: a.item.code)
@@ -119,14 +133,21 @@ def _stage_start(case: LifeEventCase, *, actor: Actor) -> None:
             return
         drafts = drafts[:1]
     for draft in drafts:
-        application_submit(actor=actor, item=draft.item, form_data=draft.form_data, application=draft)
+        serials = set(material_reuse.references(draft.form_data).values())
+        application_submit(
+            actor=actor,
+            item=draft.item,
+            form_data=draft.form_data,
+            application=draft,
+            certificate_consents=[s for s in case.certificate_consents if s in serials],
+        )
 
 
 @transaction.atomic
 def case_progress(*, case_id: int) -> LifeEventCase:
     """After an item of the case was decided or withdrawn: stop the case on a failure, start what may start next,
     or complete the case. Called by the application services, never by a signal."""
-    case = LifeEventCase.objects.select_for_update().select_related("event").get(pk=case_id)
+    case = LifeEventCase.objects.select_for_update().select_related("event", "applicant").get(pk=case_id)
     if case.status != C.IN_PROGRESS:
         return case
     rows = list(case.applications.values_list("stage", "status"))
@@ -147,7 +168,7 @@ def case_progress(*, case_id: int) -> LifeEventCase:
         case.current_stage = later[0]
         case.save(update_fields=["current_stage", "updated_at"])
         _record(case, "advanced")
-    _stage_start(case, actor=SYSTEM)
+    _stage_start(case, actor=actor_for_user(case.applicant))
     return case
 
 

@@ -248,6 +248,12 @@ class LifeEventCaseIn(Schema):
     event: str = Field(description="The life event's code, e.g. LE-02.")
     form: dict[str, Any] = Field(description="The combined form (GET /services/life-events/{code}/form).")
     idempotency_key: str = Field("", max_length=64, description="Makes retries safe.")
+    certificate_consents: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Serials of the applicant's certificates given as materials that the applicant agrees the "
+        "government attaches (免提交), as for a single application.",
+    )
 
 
 class LifeEventItemOut(Schema):

@@ -19,7 +19,7 @@ from zhizheng.govservices.application_forms import data_from_post, fields_for
 from zhizheng.govservices.life_event_forms import combined_form
 from zhizheng.govservices.payments import provider_get
 from zhizheng.govservices.payments.sandbox import SandboxProvider
-from zhizheng.govservices.views_applications import _actor, _case_context, _errors, _held, _visible
+from zhizheng.govservices.views_applications import _actor, _case_context, _consents, _errors, _held, _visible
 
 
 @login_required
@@ -99,11 +99,13 @@ def life_event_apply(request: HttpRequest, code: str) -> HttpResponse:
     message = ""
     status = 200
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    consented: set[str] = set()
     if request.method == "POST":
         try:
             values = data_from_post(definition, request.POST, request.FILES)
+            consented, serials = _consents(request.POST, values)
             case = life_event_services.life_event_case_submit(
-                actor=actor, event=event, form_data=values, idempotency_key=key
+                actor=actor, event=event, form_data=values, idempotency_key=key, certificate_consents=serials
             )
             return redirect("govservices:life_event_case", receipt_number=case.receipt_number)
         except ValidationFailed as exc:
@@ -113,7 +115,7 @@ def life_event_apply(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "event": event,
         "items": form.items,
-        "fields": fields_for(definition, values, errors, _held(actor, definition)),
+        "fields": fields_for(definition, values, errors, _held(actor, definition), consented=consented),
         "message": message,
         "idempotency_key": key,
     }

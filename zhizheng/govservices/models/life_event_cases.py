@@ -29,6 +29,12 @@ class LifeEventCase(TimeStampedModel):
         _("status"), max_length=16, choices=LifeEventCaseStatus.choices, default=LifeEventCaseStatus.IN_PROGRESS
     )
     current_stage = models.PositiveSmallIntegerField(_("current stage"), default=1)
+    certificate_consents = models.JSONField(
+        _("certificates the applicant agreed to attach"),
+        default=list,
+        blank=True,
+        help_text=_("Serials consented to on the combined form (免提交), used when each stage's items start."),
+    )
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizheng.govservices.choices import PaymentStatus
 from zhizheng.govservices.models.applications import Application
@@ -86,10 +87,10 @@ class SandboxOrder(models.Model):
     sees on the sandbox pay page, and what ``order_query`` answers."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        PAID = "paid", _("Paid")
-        CLOSED = "closed", _("Closed")
-        REFUNDED = "refunded", _("Refunded")
+        OPEN = "open", pgettext_lazy("payment order", "Open")
+        PAID = "paid", pgettext_lazy("payment order", "Paid")
+        CLOSED = "closed", pgettext_lazy("payment order", "Closed")
+        REFUNDED = "refunded", pgettext_lazy("payment order", "Refunded")
 
     reference = models.CharField(_("sandbox reference"), max_length=40, unique=True)
     merchant_order = models.CharField(_("merchant order number"), max_length=32, unique=True)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from zhizheng.core.actor import ANONYMOUS
+from zhizheng.core.actor import ANONYMOUS, SYSTEM
 from zhizheng.core.errors import PermissionDenied
 from zhizheng.govservices import application_services as apply
 from zhizheng.govservices import life_event_services, selectors
@@ -167,3 +167,36 @@ def test_the_api(world: World, client: Client, django_assert_max_num_queries: An
     assert listed["count"] == 4
     assert client.get(f"/api/v1/services/life-event-cases/{body['receipt_number']}").status_code == 200
     assert client.get("/api/v1/services/life-event-cases/YS000").status_code == 404
+
+
+def test_a_certificate_given_once_is_attached_to_every_item_that_asks_for_it(world: World) -> None:
+    from zhizheng.certificates import services as certificate_services
+    from zhizheng.certificates.tests.conftest import id_card_data
+    from zhizheng.govservices.material_reuse import CertificateReuseRefused
+    from zhizheng.govservices.models import CertificateAttachment
+
+    card = certificate_services.certificate_issue(
+        actor=SYSTEM, certificate_type="CT-SFZ", holder=world.resident.id_number, subject=id_card_data(world.resident)
+    )
+    form = combined_form(event())
+    keys = [
+        k
+        for k, hint in form.definition.ui["fields"]["materials"]["fields"].items()
+        if hint.get("certificate_type") == "CT-SFZ"
+    ]
+    assert len(keys) == 1  # 居民身份证 asked once for all items
+    data = valid_form(form.definition, world.resident)
+    data["materials"][keys[0]] = f"certificate:{card.serial}"
+    with pytest.raises(CertificateReuseRefused):
+        life_event_services.life_event_case_submit(actor=world.me, event=event(), form_data=data)
+    assert LifeEventCase.objects.count() == 0
+    case = life_event_services.life_event_case_submit(
+        actor=world.me, event=event(), form_data=data, certificate_consents=[card.serial]
+    )
+    decide_all(case, 1)
+    users = {
+        code for code, _key in CertificateAttachment.objects.values_list("application__item__code", "material_key")
+    }
+    asking = {item.code for item in form.items if keys[0] in form.material_keys[item.code].values()}
+    assert users == asking
+    assert len(asking) >= 2
