@@ -17,7 +17,7 @@ from zhizheng.govservices import application_services as applications
 from zhizheng.govservices import material_reuse, selectors
 from zhizheng.govservices.choices import Audience
 from zhizheng.govservices.form_schemas import form_definition, form_validate, ui_hints
-from zhizheng.govservices.models import Application, ServiceItem
+from zhizheng.govservices.models import Application, Payment, ServiceItem
 from zhizheng.govservices.schemas import (
     ApplicationDetailOut,
     ApplicationEventOut,
@@ -34,11 +34,13 @@ from zhizheng.govservices.schemas import (
     ItemReuseOut,
     ItemSummaryOut,
     MaterialOut,
+    PaymentOut,
     ReasonIn,
     ResultOut,
     ReuseStatisticsOut,
     SearchHitOut,
     SearchOut,
+    StepOut,
     SuggestionOut,
     SuggestOut,
     SupplementIn,
@@ -239,6 +241,9 @@ def _application_out(application: Application) -> dict[str, Any]:
         "item": application.item.code,
         "item_name": application.item.name,
         "department": application.item.department.code,
+        "handling_department": application.handling_department.code,
+        "fee_fen": application.fee_fen,
+        "life_event_case": application.life_event_case.receipt_number if application.life_event_case else None,
         "status": application.status,
         "status_label": str(application.get_status_display()),
         "acting_for_uscc": application.acting_for_uscc,
@@ -263,6 +268,20 @@ def _application_detail(application: Application) -> ApplicationDetailOut:
         )
         for e in selectors.application_events(application=application)
     ]
+    steps = [
+        StepOut(
+            position=s.position,
+            name=s.name,
+            kind=s.kind,
+            department=s.department.code,
+            department_name=s.department.name,
+            roles=list(s.roles),
+            status=s.status,
+            completed_at=s.completed_at.isoformat() if s.completed_at else None,
+        )
+        for s in selectors.application_steps(application=application)
+    ]
+    payments = [payment_out(p) for p in selectors.application_payments(application=application)]
     attached = [
         AttachedCertificateOut(
             material_key=a.material_key,
@@ -275,7 +294,25 @@ def _application_detail(application: Application) -> ApplicationDetailOut:
         for a in material_reuse.attachments_of(application=application)
     ]
     return ApplicationDetailOut(
-        **_application_out(application), form=application.form_data, events=events, certificates_attached=attached
+        **_application_out(application),
+        form=application.form_data,
+        events=events,
+        steps=steps,
+        payments=payments,
+        certificates_attached=attached,
+    )
+
+
+def payment_out(payment: Payment) -> PaymentOut:
+    return PaymentOut(
+        order_number=payment.order_number,
+        amount_fen=payment.amount_fen,
+        status=payment.status,
+        provider=payment.provider,
+        pay_url=payment.pay_url,
+        expires_at=payment.expires_at.isoformat(),
+        paid_at=payment.paid_at.isoformat() if payment.paid_at else None,
+        refunded_at=payment.refunded_at.isoformat() if payment.refunded_at else None,
     )
 
 
@@ -422,11 +459,14 @@ def application_approve(request: HttpRequest, receipt_number: str) -> Applicatio
     operation_id="govservices_application_reject",
 )
 def application_reject(request: HttpRequest, receipt_number: str, payload: ReasonIn) -> ApplicationDetailOut:
-    """Staff: reject with the legal reason (required)."""
+    """Staff of the handling department at the current step: reject with the legal basis (one of the item's) and
+    the reason (both required, 422 otherwise)."""
     return _act(
         request,
         receipt_number,
-        lambda actor, a: applications.application_reject(actor=actor, application=a, reason=payload.reason),
+        lambda actor, a: applications.application_reject(
+            actor=actor, application=a, reason=payload.reason, legal_basis=payload.legal_basis
+        ),
     )
 
 
@@ -439,3 +479,7 @@ def application_reject(request: HttpRequest, receipt_number: str, payload: Reaso
 def application_withdraw(request: HttpRequest, receipt_number: str) -> ApplicationDetailOut:
     """The applicant withdraws an application not yet decided."""
     return _act(request, receipt_number, lambda actor, a: applications.application_withdraw(actor=actor, application=a))
+
+
+# The process, payment and life-event endpoints live in their own module on this router.
+from zhizheng.govservices import api_workflow  # noqa: E402, F401

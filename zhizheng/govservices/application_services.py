@@ -2,8 +2,10 @@
 
 Every move between states is checked against ``TRANSITIONS`` (one table, one function), runs in one transaction,
 adds a timeline row and records the act in the ledger (the form's personal data only as hashes in the public
-leaf). Approving an item whose result is a certificate issues it (as the system, which the certificates policy
-allows for approved applications) and links it to the application."""
+leaf). Each application moves through its process (``workflow``): only the department and roles of the current
+step may act on it. Approving an item whose result is a certificate issues it (as the system, which the
+certificates policy allows for approved applications) and links it to the application. Review, transfer and fees
+are in ``workflow_services``, payments in ``payment_services``, life events in ``life_event_services``."""
 
 from __future__ import annotations
 
@@ -13,24 +15,33 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhizheng.accounts.models import User
 from zhizheng.certificates import services as certificates
 from zhizheng.core.actor import SYSTEM, Actor
-from zhizheng.core.errors import Conflict, InvalidTransition, NotAuthenticated, NotFound, ValidationFailed
+from zhizheng.core.errors import (
+    Conflict,
+    InvalidTransition,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from zhizheng.core.workdays import CalendarWarning, add_working_days, count_working_days
-from zhizheng.govservices import material_reuse
-from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, OnlineLevel
+from zhizheng.govservices import material_reuse, notifications, workflow
+from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, OnlineLevel, StepKind
 from zhizheng.govservices.form_schemas import FormInvalid, form_definition, form_validate
-from zhizheng.govservices.models import Application, ApplicationEvent, ServiceItem
+from zhizheng.govservices.models import Application, ApplicationEvent, ProcessStep, ServiceItem
 from zhizheng.govservices.permissions import ApplicationPerm, application_policy
 from zhizheng.govservices.selectors import ITEM_GUIDE_TEXT
 from zhizheng.ledger import services as ledger
 
 S = ApplicationStatus
 A = ApplicationAction
+K = StepKind
 
 TRANSITIONS: Mapping[tuple[str, str], str] = {
     (S.DRAFT, A.SUBMITTED): S.SUBMITTED,
@@ -38,14 +49,40 @@ TRANSITIONS: Mapping[tuple[str, str], str] = {
     (S.SUBMITTED, A.ACCEPTED): S.ACCEPTED,
     (S.SUBMITTED, A.SUPPLEMENT_REQUESTED): S.SUPPLEMENT_REQUESTED,
     (S.ACCEPTED, A.SUPPLEMENT_REQUESTED): S.SUPPLEMENT_REQUESTED,
+    (S.ACCEPTED, A.REVIEWED): S.ACCEPTED,
+    (S.AWAITING_PAYMENT, A.REVIEWED): S.AWAITING_PAYMENT,
+    (S.SUBMITTED, A.TRANSFERRED): S.SUBMITTED,
+    (S.ACCEPTED, A.TRANSFERRED): S.SUBMITTED,
+    (S.ACCEPTED, A.FEE_ASSESSED): S.AWAITING_PAYMENT,
+    (S.AWAITING_PAYMENT, A.PAID): S.ACCEPTED,
     (S.ACCEPTED, A.APPROVED): S.APPROVED,
     (S.SUBMITTED, A.REJECTED): S.REJECTED,
     (S.ACCEPTED, A.REJECTED): S.REJECTED,
+    (S.AWAITING_PAYMENT, A.REJECTED): S.REJECTED,
     (S.SUBMITTED, A.WITHDRAWN): S.WITHDRAWN,
     (S.SUPPLEMENT_REQUESTED, A.WITHDRAWN): S.WITHDRAWN,
     (S.ACCEPTED, A.WITHDRAWN): S.WITHDRAWN,
+    (S.AWAITING_PAYMENT, A.WITHDRAWN): S.WITHDRAWN,
+    (S.REJECTED, A.REFUNDED): S.REJECTED,
+    (S.WITHDRAWN, A.REFUNDED): S.WITHDRAWN,
 }
-"""(current status, action) -> next status. Anything not listed is refused with ``ApplicationInvalidTransition``."""
+"""(current status, action) -> next status. Anything not listed is refused with ``ApplicationInvalidTransition``.
+A transfer sends the application back to ``submitted``: the receiving department accepts it anew. Paying returns it
+to ``accepted`` with its payment step done, so it can be decided. A refund leaves a closed application closed."""
+
+ACTION_KINDS: Mapping[str, tuple[str, ...]] = {
+    A.ACCEPTED: (K.ACCEPT,),
+    A.SUPPLEMENT_REQUESTED: (K.ACCEPT, K.REVIEW),
+    A.REVIEWED: (K.REVIEW,),
+    A.TRANSFERRED: (K.ACCEPT, K.REVIEW),
+    A.FEE_ASSESSED: (K.REVIEW, K.PAYMENT, K.DECIDE),
+    A.REJECTED: (K.ACCEPT, K.REVIEW, K.PAYMENT, K.DECIDE),
+}
+"""Which current steps let their department's roles take a staff action (approval is checked on its own: it
+completes the deciding department's reviews first; a refund, after the process ended, is for the handling
+department's handlers). Only the handling department may reject, transfer or charge; any department at an
+active step may review or ask for supplements at its step."""
+OWN_DEPARTMENT_ACTIONS = frozenset({A.REJECTED, A.TRANSFERRED, A.FEE_ASSESSED, A.ACCEPTED})
 
 MAX_FORM_BYTES = 64 * 1024
 MAX_REASON_LENGTH = 2000
@@ -78,6 +115,16 @@ class IdempotencyKeyReused(Conflict):
 class FormDataInvalid(ValidationFailed):
     code = "govservices.application.form_data_invalid"
     message = _("The form data must be a JSON object of at most 64 KiB.")
+
+
+class ReviewPending(Conflict):
+    code = "govservices.application.review_pending"
+    message = _("Another department has not finished its review yet: %(departments)s.")
+
+
+class PaymentRequired(Conflict):
+    code = "govservices.application.payment_required"
+    message = _("The fee has not been paid yet: the application can be decided once it is paid.")
 
 
 class ReasonRequired(ValidationFailed):
@@ -134,7 +181,7 @@ def _lock(application: Application) -> Application:
     on the item) while the approval waited for the ledger head the submission held — a deadlock under load."""
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("item__department")
+        .select_related("item__department", "department")
         .defer(*ITEM_GUIDE_TEXT)
         .get(pk=application.pk)
     )
@@ -152,7 +199,7 @@ def _record(
     payload: dict[str, Any] = {
         "receipt_number": application.receipt_number,
         "item": application.item.code,
-        "department": application.item.department.code,
+        "department": application.handling_department.code,
         "status": application.status,
         **(extra or {}),
     }
@@ -301,6 +348,8 @@ def application_submit(
             deadline=application.deadline_on,
             today=timezone.localdate(now),
         )
+    if application.department_id is None:
+        application.department = item.department
     if not new:
         application.save()
     elif not key:
@@ -316,6 +365,8 @@ def application_submit(
                 raise
             return existing
     material_reuse.attachments_store(application=application, reused=reused, at=now)
+    if first_submission:
+        workflow.process_start(application, actor=actor)
     _record(
         actor,
         application,
@@ -352,9 +403,31 @@ def _clock_resume(application: Application, *, paused_on: dt.date, deadline: dt.
 
 
 def _staff_act(actor: Actor, application: Application, action: str) -> tuple[Application, str]:
+    """Lock the application, check the table, then that the actor acts at a current step of the process.
+
+    The order matters: a hidden application is 404, an impossible move 409 (whoever asks), an act by someone who
+    sees the application but is not at the current step 403."""
     application_policy.require(actor, ApplicationPerm.HANDLE, application)
     locked = _lock(application)
-    return locked, transition_check(locked, action)
+    target = transition_check(locked, action)
+    if locked.department_id is None:  # submitted before transfers existed
+        locked.department = locked.item.department
+        locked.save(update_fields=["department", "updated_at"])
+    workflow.process_ensure(locked, actor=actor)
+    kinds = ACTION_KINDS.get(action)
+    if kinds is not None and not actor.is_superuser:
+        own = action in OWN_DEPARTMENT_ACTIONS
+        if not workflow.may_act(actor, _with_steps(locked), kinds, own_department=own):
+            raise PermissionDenied()
+    return locked, target
+
+
+def _with_steps(application: Application) -> Application:
+    """The application with its steps (and their departments) loaded once for the checks that read them."""
+    if hasattr(application, "_prefetched_objects_cache"):
+        application._prefetched_objects_cache.pop("steps", None)
+    prefetch_related_objects([application], "steps__department")
+    return application
 
 
 @transaction.atomic
@@ -363,7 +436,11 @@ def application_accept(*, actor: Actor, application: Application) -> Application
     application, target = _staff_act(actor, application, A.ACCEPTED)
     application.status = target
     application.save(update_fields=["status", "updated_at"])
+    workflow.steps_complete(
+        application, kinds=(K.ACCEPT,), actor=actor, department=application.handling_department.code
+    )
     _record(actor, application, A.ACCEPTED)
+    notifications.application_changed(application, A.ACCEPTED)
     return application
 
 
@@ -378,6 +455,7 @@ def application_request_supplement(*, actor: Actor, application: Application, ma
     application.clock_paused_on = timezone.localdate()
     application.save(update_fields=["status", "supplement_request", "clock_paused_on", "updated_at"])
     _record(actor, application, A.SUPPLEMENT_REQUESTED, note=text, extra={"materials": text})
+    notifications.application_changed(application, A.SUPPLEMENT_REQUESTED)
     return application
 
 
@@ -410,6 +488,7 @@ def application_approve(*, actor: Actor, application: Application) -> Applicatio
     """Approve (准予); when the item's result is a certificate, issue it to the applicant and link it. The two
     acts (certificate issued, application approved) are appended to the ledger together."""
     application, target = _staff_act(actor, application, A.APPROVED)
+    _decision_reached(actor, application)
     application.status = target
     application.decided_at = timezone.now()
     code = application.item.result_certificate_type
@@ -424,20 +503,58 @@ def application_approve(*, actor: Actor, application: Application) -> Applicatio
             )
         application.save(update_fields=["status", "decided_at", "certificate", "updated_at"])
         serial = application.certificate.serial if application.certificate else None
+        workflow.steps_run_through(application, kinds=(K.DECIDE, K.ISSUE, K.DELIVER), actor=actor)
         _record(actor, application, A.APPROVED, extra={"certificate": serial})
+    notifications.application_changed(application, A.APPROVED)
+    _life_event_progress(application)
     return application
 
 
+def _decision_reached(actor: Actor, application: Application) -> None:
+    """Before approving: only a holder of the decision step's roles may approve (403); the deciding department's
+    own open reviews are concluded by the decision; another department's review still open (409) or an unpaid fee
+    (409) stops it."""
+    code = application.handling_department.code
+    if not actor.is_superuser:
+        checked = _with_steps(application)
+        if not workflow.may_act(actor, checked, (K.DECIDE,), waiting_too=True):
+            raise PermissionDenied()
+        if workflow.may_act(actor, checked, (K.REVIEW,), own_department=True):
+            workflow.steps_complete(application, kinds=(K.REVIEW,), actor=actor, department=code)
+    else:
+        workflow.steps_complete(application, kinds=(K.REVIEW,), actor=actor, department=code)
+    active = list(ProcessStep.objects.filter(application=application, status="active").select_related("department"))
+    pending = sorted({s.department.name for s in active if s.kind == K.REVIEW})
+    if pending:
+        raise ReviewPending(params={"departments": "、".join(pending)})
+    if any(s.kind == K.PAYMENT for s in active):
+        raise PaymentRequired()
+
+
+class LegalBasisRequired(ValidationFailed):
+    code = "govservices.application.legal_basis_required"
+    message = _("Choose the legal basis of the rejection from the item's legal basis.")
+
+
 @transaction.atomic
-def application_reject(*, actor: Actor, application: Application, reason: str) -> Application:
-    """Reject (不予受理 or 不予许可) with the legal reason, which the applicant sees."""
+def application_reject(*, actor: Actor, application: Application, reason: str, legal_basis: str) -> Application:
+    """Reject (不予受理 or 不予许可) with the legal reason, which the applicant sees: ``legal_basis`` is one of the
+    item's legal bases, ``reason`` says how it applies to this application."""
     text = _check_reason(reason, "reason")
+    basis = (legal_basis or "").strip()
+    if basis not in application.item.legal_basis:
+        raise LegalBasisRequired(field_errors={"legal_basis": [_("Choose one of the item's legal bases.")]})
     application, target = _staff_act(actor, application, A.REJECTED)
     application.status = target
     application.decided_at = timezone.now()
-    application.decision_reason = text
+    application.decision_reason = f"{basis}：{text}"
     application.save(update_fields=["status", "decided_at", "decision_reason", "updated_at"])
-    _record(actor, application, A.REJECTED, note=text, extra={"reason": text})
+    workflow.steps_cancel_open(application)
+    _record(
+        actor, application, A.REJECTED, note=application.decision_reason, extra={"reason": text, "legal_basis": basis}
+    )
+    notifications.application_changed(application, A.REJECTED)
+    _life_event_progress(application)
     return application
 
 
@@ -450,5 +567,17 @@ def application_withdraw(*, actor: Actor, application: Application) -> Applicati
     application = _lock(application)
     application.status = transition_check(application, A.WITHDRAWN)
     application.save(update_fields=["status", "updated_at"])
+    workflow.steps_cancel_open(application)
     _record(actor, application, A.WITHDRAWN)
+    _life_event_progress(application)
     return application
+
+
+def _life_event_progress(application: Application) -> None:
+    """A decided or withdrawn item of a life event may complete its stage (starting the next) or stop the case.
+    The life-event module builds on this one, so it is imported here rather than at the top."""
+    if application.life_event_case_id is None:
+        return
+    from zhizheng.govservices import life_event_services
+
+    life_event_services.case_progress(case_id=application.life_event_case_id)

@@ -55,6 +55,7 @@ class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ACCEPTED = "accepted", _("Accepted")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -67,6 +68,11 @@ class ApplicationAction(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ACCEPTED = "accepted", _("Accepted")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplementary materials requested")
+    REVIEWED = "reviewed", _("Review completed")
+    TRANSFERRED = "transferred", _("Transferred to another department")
+    FEE_ASSESSED = "fee_assessed", _("Fee assessed")
+    PAID = "paid", _("Fee paid")
+    REFUNDED = "refunded", _("Fee refunded")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -130,3 +136,41 @@ class VisitPurpose(models.TextChoices):
     VERIFICATION = "verification", _("Verification of originals or identity")
     COLLECT = "collect", _("Collecting the result")
     OTHER = "other", _("Other")
+
+
+class StepKind(models.TextChoices):
+    """What a step of an item's process does; the catalogue's own step names map onto these
+    (``workflow.step_kind``)."""
+
+    APPLY = "apply", _("Application by the applicant")
+    ACCEPT = "accept", _("Acceptance")
+    REVIEW = "review", _("Review")
+    PAYMENT = "payment", _("Payment of the fee")
+    DECIDE = "decide", _("Decision")
+    ISSUE = "issue", _("Issuing the result")
+    DELIVER = "deliver", _("Delivery")
+
+
+class StepStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    ACTIVE = "active", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PaymentStatus(models.TextChoices):
+    """A payment order's state. ``PENDING`` orders expire at ``expires_at``; only ``PAID`` ones can be refunded."""
+
+    PENDING = "pending", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class LifeEventCaseStatus(models.TextChoices):
+    """Where a combined life-event application stands (its items each have their own status)."""
+
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped: an item was not granted")

@@ -8,10 +8,11 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhizheng.core.actor import Actor, ActorKind
 from zhizheng.core.policy import Policy, deny, has_role
+from zhizheng.govservices.models import ProcessStep
 
 CATALOGUE_EDITOR_ROLE = "administrator"
 """The ``orgs`` role that edits the catalogue (superusers and the system pass every rule anyway)."""
@@ -54,6 +55,8 @@ policy = CataloguePolicy()
 
 HANDLER_ROLES = frozenset({"caseworker", "section_chief", "department_head"})
 """Roles in the item's department that accept, ask for supplements, approve and reject its applications."""
+STAFF_ROLES = HANDLER_ROLES | {"window_officer"}
+"""Roles that see a department's applications; window officers accept at the service hall (受理)."""
 
 
 class ApplicationPerm(enum.StrEnum):
@@ -67,11 +70,16 @@ def _is_applicant(actor: Actor, application: Any) -> bool:
 
 
 def _handles(actor: Actor, application: Any) -> bool:
-    """Staff holding a handler role in the item's department, for applications past the draft."""
+    """Staff holding a handler role (or the window officer's) in a department the application concerns: the one
+    handling it, or one with a step in its process that is not cancelled (joint review). Drafts are nobody's.
+    Which of them may act now is decided by the process's current step (``workflow.may_act``)."""
     if application is None or application.status == "draft":
         return False
-    code = application.item.department.code
-    return any(actor.has_role(role, code) for role in HANDLER_ROLES)
+    codes = {application.handling_department.code}
+    if application.pk:
+        steps = application.steps.exclude(status="cancelled").exclude(kind="apply")
+        codes |= set(steps.values_list("department__code", flat=True))
+    return any(actor.has_role(role, code) for code in codes for role in STAFF_ROLES)
 
 
 def _is_person(actor: Actor, obj: Any) -> bool:
@@ -93,10 +101,21 @@ class ApplicationPolicy(Policy[ApplicationPerm]):
     def scope_for(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if actor.user_id is None:
             return queryset.none()
-        departments = [code for code, role in actor.roles if role in HANDLER_ROLES]
-        return queryset.filter(
-            Q(applicant_id=actor.user_id) | (Q(item__department__code__in=departments) & ~Q(status="draft"))
-        )
+        return queryset.filter(Q(applicant_id=actor.user_id) | staff_visible_q(actor))
+
+
+def staff_visible_q(actor: Actor) -> Q:
+    """Applications past the draft that concern the actor's departments (see ``_handles``)."""
+    departments = sorted({code for code, role in actor.roles if role in STAFF_ROLES})
+    if not departments:
+        return Q(pk__in=[])
+    steps = (
+        ProcessStep.objects.filter(application=OuterRef("pk"), department__code__in=departments)
+        .exclude(status="cancelled")
+        .exclude(kind="apply")
+    )
+    visible: Q = ~Q(status="draft") & (Q(department__code__in=departments) | Q(Exists(steps)))
+    return visible
 
 
 application_policy = ApplicationPolicy()

@@ -127,7 +127,11 @@ def rating_submit(
     item's department, due in ``GOVSERVICES_RECTIFICATION_DAYS`` working days (15 by default)."""
     application_policy.require(actor, ApplicationPerm.VIEW, application)
     rating_policy.require(actor, RatingPerm.RATE, application)
-    locked = Application.objects.select_for_update().select_related("item__department").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("item__department", "department")
+        .get(pk=application.pk)
+    )
     if locked.status not in COMPLETED:
         raise RatingNotAllowed(params={"status": ApplicationStatus(locked.status).label})
     if Rating.objects.filter(application=locked).exists():
@@ -157,7 +161,7 @@ def rating_submit(
 def _rectification_open(actor: Actor, rating: Rating, application: Application) -> Rectification:
     due_on, _warnings = add_working_days(timezone.localdate(rating.created_at), rectification_working_days())
     rectification = Rectification.objects.create(
-        rating=rating, department=application.item.department, opened_at=rating.created_at, due_on=due_on
+        rating=rating, department=application.handling_department, opened_at=rating.created_at, due_on=due_on
     )
     entry = ledger.record(
         actor=actor,

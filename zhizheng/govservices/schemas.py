@@ -121,7 +121,52 @@ class ApplicationIn(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = Field(description="The legal reason, shown to the applicant.")
+    legal_basis: str = Field(description="One of the item's legal bases (GET /services/items/{code}: legal_basis).")
+    reason: str = Field(description="How the legal basis applies to this application; shown to the applicant.")
+
+
+class ReviewIn(Schema):
+    opinion: str = Field(description="The department's review opinion (审查意见), 4-2000 characters.")
+
+
+class TransferIn(Schema):
+    department: str = Field(description="The receiving department's code, e.g. SCJGJ.")
+    reason: str = Field(description="Why the receiving department is competent (转办理由).")
+
+
+class FeeIn(Schema):
+    amount_fen: int = Field(description="The fee in fen (1 yuan = 100 fen).")
+    note: str = Field("", max_length=200, description="Which part of the fee standard applies.")
+
+
+class PaymentIn(Schema):
+    return_url: str = Field("", max_length=300, description="Where the payer returns after paying.")
+
+
+class RefundIn(Schema):
+    reason: str = Field(description="Why the fee is refunded.")
+
+
+class StepOut(Schema):
+    position: int
+    name: str
+    kind: str
+    department: str
+    department_name: str
+    roles: list[str]
+    status: str
+    completed_at: str | None
+
+
+class PaymentOut(Schema):
+    order_number: str
+    amount_fen: int
+    status: str
+    provider: str
+    pay_url: str
+    expires_at: str
+    paid_at: str | None
+    refunded_at: str | None
 
 
 class AttachedCertificateOut(Schema):
@@ -174,11 +219,16 @@ class ApplicationOut(Schema):
     decision_reason: str
     certificate: str | None
     allowed_actions: list[str]
+    handling_department: str
+    fee_fen: int | None
+    life_event_case: str | None
 
 
 class ApplicationDetailOut(ApplicationOut):
     form: dict[str, Any]
     events: list[ApplicationEventOut]
+    steps: list[StepOut]
+    payments: list[PaymentOut]
     certificates_attached: list[AttachedCertificateOut]
 
 
@@ -325,3 +375,58 @@ class PublicFiguresOut(Schema):
     total: PublicRowOut
     count: int
     items: list[PublicRowOut]
+
+
+class NotificationAckOut(Schema):
+    code: str
+
+
+# --- life events ----------------------------------------------------------------------------------------------
+
+
+class LifeEventCaseIn(Schema):
+    event: str = Field(description="The life event's code, e.g. LE-02.")
+    form: dict[str, Any] = Field(description="The combined form (GET /services/life-events/{code}/form).")
+    idempotency_key: str = Field("", max_length=64, description="Makes retries safe.")
+    certificate_consents: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Serials of the applicant's certificates given as materials that the applicant agrees the "
+        "government attaches (免提交), as for a single application.",
+    )
+
+
+class LifeEventItemOut(Schema):
+    stage: int
+    receipt_number: str
+    item: str
+    item_name: str
+    department: str
+    status: str
+    status_label: str
+    decision_reason: str
+
+
+class LifeEventCaseOut(Schema):
+    receipt_number: str
+    event: str
+    event_name: str
+    status: str
+    status_label: str
+    current_stage: int
+    submitted_at: str
+    items: list[LifeEventItemOut]
+    timeline: list[dict[str, Any]]
+
+
+class LifeEventCaseListOut(Schema):
+    count: int
+    items: list[LifeEventCaseOut]
+
+
+class LifeEventFormOut(Schema):
+    event: str
+    schema_: dict[str, Any] = Field(alias="schema")
+    ui: dict[str, Any]
+    prefill: dict[str, Any]
+    items: dict[str, list[str]]

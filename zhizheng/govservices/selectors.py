@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from zhizheng.accounts.models import User
 from zhizheng.certificates.selectors import certificates_for_holder, holder_identifiers
@@ -26,12 +27,15 @@ from zhizheng.govservices.models import (
     CatalogueRevision,
     ClickCount,
     LifeEvent,
+    LifeEventCase,
     LifeEventStage,
     Material,
+    Payment,
+    ProcessStep,
     ServiceItem,
     Theme,
 )
-from zhizheng.govservices.permissions import HANDLER_ROLES, application_policy, policy
+from zhizheng.govservices.permissions import application_policy, policy, staff_visible_q
 from zhizheng.govservices.search import (
     SearchEngine,
     SearchHit,
@@ -370,6 +374,7 @@ QUEUE_STATUSES = (
     ApplicationStatus.SUBMITTED,
     ApplicationStatus.ACCEPTED,
     ApplicationStatus.SUPPLEMENT_REQUESTED,
+    ApplicationStatus.AWAITING_PAYMENT,
     ApplicationStatus.APPROVED,
     ApplicationStatus.REJECTED,
     ApplicationStatus.WITHDRAWN,
@@ -387,7 +392,7 @@ them, and reading and decoding them was most of the cost of loading an applicati
 def _applications() -> QuerySet[Application]:
     # The certificate's signed credential (kilobytes of JSON) is for the wallet and the verifier, not for these.
     return (
-        Application.objects.select_related("item__department", "applicant", "certificate")
+        Application.objects.select_related("item__department", "department", "applicant", "certificate")
         .defer(*ITEM_GUIDE_TEXT)
         .defer("certificate__credential", "certificate__subject")
     )
@@ -414,9 +419,9 @@ def application_events(*, application: Application) -> QuerySet[ApplicationEvent
 
 
 def application_queue(*, actor: Actor, status: str | None = None) -> QuerySet[Application]:
-    """Applications of the items of the actor's departments (for its handler roles), oldest submission first."""
-    departments = [code for code, role in actor.roles if role in HANDLER_ROLES]
-    queryset = _applications().filter(item__department__code__in=departments).exclude(status=ApplicationStatus.DRAFT)
+    """Applications that concern the actor's departments (handling them, or with a step of their process there),
+    oldest submission first."""
+    queryset = _applications().filter(staff_visible_q(actor))
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("submitted_at", "id")
@@ -428,3 +433,63 @@ def application_queue_counts(*, actor: Actor) -> dict[str, int]:
     counts = {str(status): 0 for status in QUEUE_STATUSES}
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+def application_steps(*, application: Application) -> QuerySet[ProcessStep]:
+    """The process steps of an application the caller already may see, in order (cancelled ones included: a
+    transfer shows where the application was)."""
+    return application.steps.select_related("department").order_by("position", "id")
+
+
+def application_payments(*, application: Application) -> QuerySet[Payment]:
+    """The payment orders of an application the caller already may see, newest first."""
+    return application.payments.order_by("-created_at", "-id")
+
+
+def life_event_cases_mine(*, actor: Actor) -> QuerySet[LifeEventCase]:
+    """The actor's own combined life-event applications, newest first, with their items."""
+    if actor.user_id is None:
+        return LifeEventCase.objects.none()
+    return (
+        LifeEventCase.objects.filter(applicant_id=actor.user_id)
+        .select_related("event")
+        .prefetch_related(Prefetch("applications", queryset=Application.objects.select_related("item", "department")))
+    )
+
+
+def life_event_case_get(*, actor: Actor, receipt_number: str) -> LifeEventCase:
+    """One of the actor's own life-event applications, else 404 (departments see its items in their queues)."""
+    found = life_event_cases_mine(actor=actor).filter(receipt_number=receipt_number).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def life_event_case_timelines(*, cases: Iterable[LifeEventCase]) -> dict[int, list[dict[str, Any]]]:
+    """One timeline per case over all its items, oldest first (one query for any number of cases)."""
+    ids = [case.pk for case in cases]
+    events = (
+        ApplicationEvent.objects.filter(application__life_event_case_id__in=ids)
+        .exclude(action="saved")
+        .select_related("application__item")
+        .order_by("created_at", "id")
+    )
+    out: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    for e in events:
+        out[e.application.life_event_case_id or 0].append(
+            {
+                "at": timezone.localtime(e.created_at).isoformat(),
+                "item": e.application.item.code,
+                "item_name": e.application.item.name,
+                "action": e.action,
+                "action_label": str(e.get_action_display()),
+                "note": e.note,
+                "ledger_index": e.ledger_index,
+            }
+        )
+    return out
+
+
+def departments_for_transfer() -> list[Department]:
+    """The departments an application can be transferred to (every department, by code)."""
+    return list(Department.objects.order_by("code").only("code", "name"))

@@ -131,7 +131,7 @@ def _candidates(today: dt.date) -> list[Application]:
         Application.objects.exclude(status__in=CLOCK_STOPPED)
         .filter(submitted_at__isnull=False, deadline_on__isnull=False, deadline_on__lte=horizon)
         .exclude(Exists(fully_warned))
-        .select_related("item__department")
+        .select_related("item__department", "department")
         .order_by("pk")
     )
 
@@ -155,7 +155,7 @@ def _recipients(
     application: Application, handlers: dict[int, int], staff: dict[tuple[str, str], list[int]]
 ) -> list[int]:
     """The handler (or, before anyone took the case on, the department's caseworkers) and the department heads."""
-    code = application.item.department.code
+    code = application.handling_department.code  # after a transfer, the department that holds it now
 
     def holders(role: str) -> list[int]:
         if (code, role) not in staff:
@@ -202,7 +202,7 @@ def supervision_warnings_raise(*, actor: Actor = SYSTEM, today: dt.date | None =
                 SupervisionWarning(
                     application=application,
                     level=level,
-                    department=application.item.department,
+                    department=application.handling_department,
                     raised_on=today,
                     raised_at=now,
                     deadline_on=clock.statutory_deadline_on if statutory else clock.deadline_on,

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from zhizheng.core.actor import SYSTEM
+from zhizheng.govservices import payment_services
 from zhizheng.govservices.proactive import eligibility_notices_send
 from zhizheng.govservices.supervision_services import supervision_warnings_raise
 
@@ -32,3 +33,9 @@ def supervision_warnings() -> int:
     Idempotent, so beat may run it as often as it likes; a run that collides with a concurrent one rolls back and
     retries."""
     return len(supervision_warnings_raise(actor=SYSTEM))
+
+
+@shared_task(name="govservices.payments_expire")
+def payments_expire() -> int:
+    """Close payment orders past their expiry that the provider says are unpaid; returns how many expired."""
+    return payment_services.payments_expire()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zhizheng.govservices import views, views_applications, views_supervision
+from zhizheng.govservices import views, views_applications, views_supervision, views_workflow
 
 app_name = "govservices"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("departments/<str:code>/", views.department, name="department"),
     path("life-events/", views.life_events, name="life_events"),
     path("life-events/<str:code>/", views.life_event, name="life_event"),
+    path("life-events/<str:code>/apply/", views_workflow.life_event_apply, name="life_event_apply"),
+    path("life-event-cases/<str:receipt_number>/", views_workflow.life_event_case, name="life_event_case"),
+    path("applications/<str:receipt_number>/pay/", views_workflow.pay, name="pay"),
+    path("queue/<str:receipt_number>/payments/<str:order_number>/refund/", views_workflow.refund, name="refund"),
+    path("pay/sandbox/<str:reference>/", views_workflow.sandbox_pay, name="sandbox_pay"),
     path("items/<str:code>/", views.item, name="item"),
     path("search/", views.search, name="search"),
     path("search/suggest/", views.suggest, name="suggest"),

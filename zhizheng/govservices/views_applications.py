@@ -4,6 +4,7 @@ Thin: every change goes through ``application_services``; reads go through selec
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from zhizheng.certificates.models import Certificate
 from zhizheng.core.actor import ANONYMOUS, Actor
 from zhizheng.core.errors import DomainError, NotFound, ValidationFailed
 from zhizheng.govservices import application_services as applications
-from zhizheng.govservices import material_reuse, selectors, supervision_selectors
+from zhizheng.govservices import material_reuse, selectors, supervision_selectors, workflow_services
 from zhizheng.govservices.application_forms import data_from_post, fields_for
 from zhizheng.govservices.choices import ApplicationStatus
 from zhizheng.govservices.form_schemas import FormDefinition, form_definition
@@ -125,8 +126,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
-    rows = list(selectors.applications_mine(actor=_actor(request))[:100])
-    return render(request, "govservices/my_applications.html", {"applications": rows})
+    actor = _actor(request)
+    rows = list(selectors.applications_mine(actor=actor).filter(life_event_case__isnull=True)[:100])
+    cases = list(selectors.life_event_cases_mine(actor=actor)[:50])
+    return render(request, "govservices/my_applications.html", {"applications": rows, "cases": cases})
 
 
 def _visible(request: HttpRequest, receipt_number: str) -> Application:
@@ -154,7 +157,11 @@ def _case_context(found: Application, *, message: str, errors: dict[str, list[st
         "application": found,
         "form_fields": [f for f in shown if f.value not in ("", None, [], {}) and f.name not in attached_keys],
         "events": list(selectors.application_events(application=found)),
+        "steps": list(selectors.application_steps(application=found)),
+        "payments": list(selectors.application_payments(application=found)),
         "allowed": applications.allowed_actions(found),
+        "departments": selectors.departments_for_transfer(),
+        "fee_suggestions": workflow_services.fee_suggestions(found.item.fee_standard) if found.item.fee_charged else [],
         "message": message,
         "errors": errors or {},
         **supervision_selectors.application_extras(application=found),
@@ -199,11 +206,29 @@ def case(request: HttpRequest, receipt_number: str) -> HttpResponse:
     return render(request, "govservices/case.html", _case_context(found, message=""))
 
 
+def _fen(yuan: str) -> int:
+    """Yuan as typed on the page (12.5) in whole fen; anything else becomes 0, which the service refuses."""
+    try:
+        value = Decimal(yuan.strip()) * 100
+    except (InvalidOperation, AttributeError):
+        return 0
+    return int(value) if value == value.to_integral_value() else 0
+
+
 ACTIONS = {
     "accept": lambda actor, app, post: applications.application_accept(actor=actor, application=app),
     "approve": lambda actor, app, post: applications.application_approve(actor=actor, application=app),
     "reject": lambda actor, app, post: applications.application_reject(
-        actor=actor, application=app, reason=post.get("reason", "")
+        actor=actor, application=app, reason=post.get("reason", ""), legal_basis=post.get("legal_basis", "")
+    ),
+    "review": lambda actor, app, post: workflow_services.application_review(
+        actor=actor, application=app, opinion=post.get("opinion", "")
+    ),
+    "transfer": lambda actor, app, post: workflow_services.application_transfer(
+        actor=actor, application=app, department=post.get("department", ""), reason=post.get("reason", "")
+    ),
+    "fee": lambda actor, app, post: workflow_services.application_fee_assess(
+        actor=actor, application=app, amount_fen=_fen(post.get("amount_yuan", "")), note=post.get("note", "")
     ),
     "supplement": lambda actor, app, post: applications.application_request_supplement(
         actor=actor, application=app, materials=post.get("materials", "")

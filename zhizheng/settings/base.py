@@ -310,3 +310,14 @@ GOVSERVICES_RECTIFICATION_DAYS = env.int("GOVSERVICES_RECTIFICATION_DAYS", defau
 MESSAGE_CLASSIFIER_ARTEFACT = env.str(
     "MESSAGE_CLASSIFIER_ARTEFACT", default=str(BASE_DIR / "zhizheng" / "cityevents" / "artefacts")
 )
+
+# --- Fees and payment (docs/govservices.md) ----------------------------------------------------------------------
+# The payment provider class (a zhizheng.govservices.payments.PaymentProvider); the sandbox stands in for the demo.
+GOVSERVICES_PAYMENT_PROVIDER = env.str(
+    "GOVSERVICES_PAYMENT_PROVIDER", default="zhizheng.govservices.payments.sandbox.SandboxProvider"
+)
+# The sandbox's HMAC secret for signed notifications; empty derives one from SECRET_KEY.
+GOVSERVICES_PAYMENT_SANDBOX_SECRET = env.str("GOVSERVICES_PAYMENT_SANDBOX_SECRET", default="")
+# Minutes before an unpaid payment order expires; overdue orders are closed every five minutes.
+GOVSERVICES_PAYMENT_EXPIRY_MINUTES = env.int("GOVSERVICES_PAYMENT_EXPIRY_MINUTES", default=30)
+CELERY_BEAT_SCHEDULE["govservices-payments-expire"] = {"task": "govservices.payments_expire", "schedule": 300.0}

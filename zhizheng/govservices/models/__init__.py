@@ -22,9 +22,12 @@ from zhizheng.govservices.models.catalogue import (
 from zhizheng.govservices.models.catalogue import (
     _validate_text_list as _validate_text_list,  # migrations 0001-0004 name it here
 )
+from zhizheng.govservices.models.life_event_cases import LifeEventCase
+from zhizheng.govservices.models.payments import Payment, PaymentNotification, SandboxOrder
 from zhizheng.govservices.models.proactive import EligibilityNotice
 from zhizheng.govservices.models.ratings import Rating, Rectification, Visit
 from zhizheng.govservices.models.supervision import SupervisionWarning
+from zhizheng.govservices.models.workflow import ProcessStep
 
 __all__ = [
     "CERTIFICATE_TYPE_CODE",
@@ -37,10 +40,15 @@ __all__ = [
     "ClickCount",
     "EligibilityNotice",
     "LifeEvent",
+    "LifeEventCase",
     "LifeEventStage",
     "Material",
+    "Payment",
+    "PaymentNotification",
+    "ProcessStep",
     "Rating",
     "Rectification",
+    "SandboxOrder",
     "ServiceItem",
     "SupervisionWarning",
     "Theme",

@@ -10,6 +10,8 @@ from zhizheng.certificates.models import Certificate
 from zhizheng.core.models import TimeStampedModel
 from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus
 from zhizheng.govservices.models.catalogue import ServiceItem
+from zhizheng.govservices.models.life_event_cases import LifeEventCase
+from zhizheng.orgs.models import Department
 
 
 class Application(TimeStampedModel):
@@ -29,6 +31,26 @@ class Application(TimeStampedModel):
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="applications"
     )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("handling department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        help_text=_("The department whose queue holds the application: the item's, until it is transferred."),
+    )
+    life_event_case = models.ForeignKey(
+        LifeEventCase,
+        verbose_name=_("life event application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    stage = models.PositiveSmallIntegerField(_("life event stage"), null=True, blank=True)
+    fee_fen = models.PositiveIntegerField(_("fee assessed (fen)"), null=True, blank=True)
+    fee_note = models.CharField(_("fee assessment"), max_length=200, blank=True)
     acting_for_uscc = models.CharField(_("acting for (USCC)"), max_length=18, blank=True)
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
     form_version = models.CharField(_("form version"), max_length=16, blank=True)
@@ -68,6 +90,18 @@ class Application(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.receipt_number} {self.get_status_display()}"
+
+    @property
+    def fee_yuan(self) -> str:
+        """The amount in yuan with two decimals, for pages."""
+        return f"{(self.fee_fen or 0) / 100:.2f}"
+
+    @property
+    def handling_department(self) -> Department:
+        """The department whose queue holds the application (the item's until a transfer)."""
+        if self.department is not None:
+            return self.department
+        return self.item.department
 
 
 class ApplicationEvent(models.Model):

@@ -45,7 +45,7 @@ def application(
     """An application in ``status``, submitted on ``submitted_on`` with the deadline the item promises from then."""
     if isinstance(item, str):
         item = ServiceItem.objects.select_related("department").get(code=item)
-    values: dict[str, Any] = {"status": status}
+    values: dict[str, Any] = {"status": status, "department": item.department}  # handled where it was filed
     if submitted_on is not None:
         values["submitted_at"] = at(submitted_on)
         values["deadline_on"] = add_working_days(submitted_on, item.promised_days)[0]

@@ -161,7 +161,13 @@ def test_approving_before_accepting_is_a_conflict_naming_the_state(world: World)
 
 def test_every_transition_comes_from_the_one_table(world: World) -> None:
     application = submit(world)
-    assert sorted(apply.allowed_actions(application)) == ["accepted", "rejected", "supplement_requested", "withdrawn"]
+    assert sorted(apply.allowed_actions(application)) == [
+        "accepted",
+        "rejected",
+        "supplement_requested",
+        "transferred",
+        "withdrawn",
+    ]
     application.status = "approved"
     assert apply.allowed_actions(application) == []
     with pytest.raises(apply.ApplicationInvalidTransition):
@@ -185,14 +191,21 @@ def test_supplement_then_resubmit_then_reject_with_a_reason(world: World) -> Non
     assert application.submitted_at == submitted_at
     assert application.form_data["remarks"] == "已补充"
     with pytest.raises(apply.ReasonRequired):
-        apply.application_reject(actor=caseworker, application=application, reason="")
+        apply.application_reject(
+            actor=caseworker, application=application, reason="", legal_basis=world.item.legal_basis[0]
+        )
+    with pytest.raises(apply.LegalBasisRequired):
+        apply.application_reject(
+            actor=caseworker, application=application, reason="不属于受理范围", legal_basis="《无此法》"
+        )
     application = apply.application_reject(
         actor=caseworker,
         application=application,
-        reason="依据《无犯罪记录证明的意见》第二条，不属于受理范围",
+        reason="不属于受理范围",
+        legal_basis=world.item.legal_basis[0],
     )
     assert application.status == "rejected"
-    assert application.decision_reason.startswith("依据")
+    assert application.decision_reason == f"{world.item.legal_basis[0]}：不属于受理范围"
     assert Certificate.objects.count() == 0
 
 

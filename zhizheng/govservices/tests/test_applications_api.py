@@ -11,7 +11,7 @@ from django.test import Client
 from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.certificates import services as certificate_services
 from zhizheng.core.actor import SYSTEM
-from zhizheng.govservices.models import Application
+from zhizheng.govservices.models import Application, ServiceItem
 from zhizheng.govservices.tests.test_applications import ITEM, form_for
 from zhizheng.ledger.models import Entry
 from zhizheng.orgs.models import Department, Membership
@@ -56,7 +56,7 @@ def test_submit_then_staff_accept_and_approve_over_http(applicant: Client, resid
     receipt = submitted(applicant, resident)
     detail = applicant.get(f"{URL}/{receipt}").json()
     assert detail["status"] == "submitted"
-    assert detail["allowed_actions"] == ["accepted", "supplement_requested", "rejected", "withdrawn"]
+    assert detail["allowed_actions"] == ["accepted", "supplement_requested", "transferred", "rejected", "withdrawn"]
     assert [e["action"] for e in detail["events"]] == ["submitted"]
     assert detail["events"][0]["ledger_index"] is not None
     caseworker = staff_client("GAJ", "caseworker")
@@ -99,11 +99,17 @@ def test_approving_before_accepting_is_409_naming_the_state(applicant: Client, r
 def test_reject_needs_a_reason(applicant: Client, resident: Resident) -> None:
     receipt = submitted(applicant, resident)
     caseworker = staff_client("GAJ", "caseworker")
-    response = post(caseworker, f"{URL}/{receipt}/reject", {"reason": ""})
+    basis = ServiceItem.objects.get(code="SFS-0018").legal_basis[0]
+    response = post(caseworker, f"{URL}/{receipt}/reject", {"reason": "", "legal_basis": basis})
     assert response.status_code == 422
     assert response.json()["errors_en"] == {"reason": ["State the reason."]}
-    response = post(caseworker, f"{URL}/{receipt}/reject", {"reason": "不符合《条例》第五条规定的申请条件"})
-    assert response.json()["decision_reason"] == "不符合《条例》第五条规定的申请条件"
+    response = post(caseworker, f"{URL}/{receipt}/reject", {"reason": "不符合申请条件", "legal_basis": "《无此法》"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "govservices.application.legal_basis_required"
+    assert response.json()["errors_en"] == {"legal_basis": ["Choose one of the item's legal bases."]}
+    assert response.json()["errors"] == {"legal_basis": ["请从本事项的设定依据中选择一项。"]}
+    response = post(caseworker, f"{URL}/{receipt}/reject", {"reason": "不符合申请条件", "legal_basis": basis})
+    assert response.json()["decision_reason"] == f"{basis}：不符合申请条件"
 
 
 @pytest.mark.parametrize(
@@ -173,11 +179,12 @@ def test_the_applicant_withdraws_over_http(applicant: Client, resident: Resident
 # Query ceilings of the lifecycle over HTTP, measured with the session, CSRF and actor middleware included (about
 # four queries of each request are authentication). bench/services.py times the same calls on a real server.
 LIFECYCLE_CEILINGS = {
-    "submit": 18,
-    "accept": 18,
-    "approve": 31,
-    "get": 5,
-}  # before: 22, 18, 35, 5; +2 submit (免提交), +1 approve (logged holder read)
+    "submit": 24,
+    "accept": 33,
+    "approve": 52,
+    "get": 8,
+}  # gov-bench brought them to 16, 18, 30, 5 (from 22, 18, 35, 5); 免提交, the logged holder read, process steps
+# and applicant notifications added the rest. Lowering them again is open work (docs/govservices.md).
 
 
 def test_the_lifecycle_calls_stay_under_their_query_ceilings(
