@@ -87,3 +87,30 @@ class RateLimited(Conflict):
 class NotServed(Conflict):
     code = "datahub.not_served"
     message = _("Resource %(code)s is catalogued but not served through the data API yet.")
+
+
+class RowQueryInvalid(ValidationFailed):
+    code = "datahub.row_query_invalid"
+    message = _("The data query is not valid. See the errors of each field.")
+
+
+class AppInvalid(ValidationFailed):
+    code = "datahub.app_invalid"
+    message = _("The application is incomplete. See the errors of each field.")
+
+
+class AppKeyInvalid(PermissionDenied):
+    code = "datahub.app_key_invalid"
+    message = _("The API key is unknown, expired or revoked.")
+
+
+class AppRateLimited(Conflict):
+    code = "datahub.app_rate_limited"
+    status = 429
+    title = _("Too many requests")
+    message = _("Allowed: %(limit)s calls per minute. Wait a minute and try again.")
+
+
+class AppAlreadyRevoked(InvalidTransition):
+    code = "datahub.app_already_revoked"
+    message = _("The application has already been revoked.")

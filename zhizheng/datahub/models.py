@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhizheng.accounts.models import ApiToken, User
 from zhizheng.core.models import TimeStampedModel
 from zhizheng.datahub.choices import (
     Category,
@@ -21,6 +22,20 @@ from zhizheng.datahub.choices import (
     UpdateCycle,
 )
 from zhizheng.orgs.models import Department
+
+
+class Tag(models.Model):
+    """A free keyword of open resources (标签), shown as a facet on the portal and as a CKAN tag."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Resource(TimeStampedModel):
@@ -48,6 +63,7 @@ class Resource(TimeStampedModel):
     source = models.CharField(_("data source"), max_length=16, choices=Source.choices, blank=True, default="")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(_("published version"), default=0)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), related_name="resources", blank=True)
 
     class Meta:
         verbose_name = _("information resource")
@@ -60,6 +76,11 @@ class Resource(TimeStampedModel):
     @property
     def provider_code(self) -> str:
         return self.provider.code
+
+    @property
+    def slug(self) -> str:
+        """The public name in the portal's URLs and in CKAN: the code with "-" for "/" (``10301-000001``)."""
+        return self.code.replace("/", "-")
 
 
 class InfoItem(models.Model):
@@ -186,3 +207,45 @@ class DataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.caller} {self.resource_code} {self.outcome}"
+
+
+class OpenApp(TimeStampedModel):
+    """A third party's application registered on the open-data portal (政府即平台). Its key is an
+    ``accounts.ApiToken`` of the owner with the scope ``datahub.open``: shown once, only the SHA-256 stored,
+    revoked with the app."""
+
+    owner = models.ForeignKey(User, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="open_apps")
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("website"), blank=True)
+    token = models.OneToOneField(ApiToken, verbose_name=_("API key"), on_delete=models.PROTECT, related_name="open_app")
+    rate_limit = models.PositiveIntegerField(_("calls per minute"), default=120)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("open-data application")
+        verbose_name_plural = _("open-data applications")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AppUsage(models.Model):
+    """Calls of an app on one day, per resource code (empty for calls about no single resource)."""
+
+    app = models.ForeignKey(OpenApp, verbose_name=_("application"), on_delete=models.CASCADE, related_name="usage")
+    used_on = models.DateField(_("day"))
+    resource_code = models.CharField(_("resource code"), max_length=32, blank=True)
+    calls = models.PositiveIntegerField(_("calls"), default=0)
+
+    class Meta:
+        verbose_name = _("application usage")
+        verbose_name_plural = _("application usage")
+        ordering = ["app", "-used_on", "resource_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["app", "used_on", "resource_code"], name="datahub_app_usage_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.app_id} {self.used_on} {self.resource_code or '-'} {self.calls}"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import NotFound, PermissionDenied
 from zhizheng.datahub.choices import DATA_OFFICE, Status
-from zhizheng.datahub.models import DataAccess, Grant, Resource, ShareRequest
+from zhizheng.datahub.models import AppUsage, DataAccess, Grant, OpenApp, Resource, ShareRequest
 from zhizheng.datahub.permissions import DATA_OFFICER, REQUESTER_ROLES, Perm, policy
 
 MAX_PAGE_SIZE = 100
@@ -95,3 +99,47 @@ def access_list(
         queryset = queryset.filter(resource_code=resource_code)
     limit, offset = _page(limit, offset)
     return queryset.count(), list(queryset[offset : offset + limit])
+
+
+def app_list(*, actor: Actor) -> list[OpenApp]:
+    """The open-data applications the actor registered, newest first (none for a visitor)."""
+    if actor.user_id is None:
+        return []
+    return list(OpenApp.objects.filter(owner_id=actor.user_id).select_related("token"))
+
+
+def app_get(*, actor: Actor, pk: int) -> OpenApp:
+    found = OpenApp.objects.select_related("token").filter(pk=pk).first()
+    if found is None or not policy.has(actor, Perm.MANAGE_APP, found):
+        raise NotFound()
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class AppStatistics:
+    days: int
+    total: int
+    per_day: list[tuple[dt.date, int]]
+    per_resource: list[tuple[str, int]]
+
+
+def app_statistics(*, actor: Actor, app: OpenApp, days: int = 30) -> AppStatistics:
+    """Calls of the actor's app in the last ``days`` days (local dates): per day (every day, oldest first, zero
+    included) and per resource code (most called first; "" for calls about no single resource)."""
+    if not policy.has(actor, Perm.MANAGE_APP, app):
+        raise NotFound()
+    days = max(1, min(days, 366))
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=days - 1)
+    rows = AppUsage.objects.filter(app=app, used_on__gte=since)
+    by_day = dict(rows.values_list("used_on").annotate(n=Sum("calls")).values_list("used_on", "n"))
+    per_resource = list(
+        rows.values_list("resource_code")
+        .annotate(n=Sum("calls"))
+        .order_by("-n", "resource_code")
+        .values_list("resource_code", "n")
+    )
+    per_day = [(since + dt.timedelta(days=i), int(by_day.get(since + dt.timedelta(days=i), 0))) for i in range(days)]
+    total = sum(n for _day, n in per_day)
+    resources = [(code, int(n)) for code, n in per_resource]
+    return AppStatistics(days=days, total=total, per_day=per_day, per_resource=resources)

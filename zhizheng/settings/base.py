@@ -271,3 +271,17 @@ CELERY_BEAT_SCHEDULE["datahub-request-deadlines"] = {"task": "datahub.request_de
 MESSAGE_CLASSIFIER_ARTEFACT = env.str(
     "MESSAGE_CLASSIFIER_ARTEFACT", default=str(BASE_DIR / "zhizheng" / "cityevents" / "artefacts")
 )
+
+# --- Open data (datahub: /data/, CKAN Action API, DCAT) -----------------------------------------------------------
+DATAHUB_SITE_TITLE = env.str("DATAHUB_SITE_TITLE", default="智政开放数据 Zhizheng Open Data")
+DATAHUB_SITE_DESCRIPTION = env.str(
+    "DATAHUB_SITE_DESCRIPTION", default="政府开放数据目录 · The government's open data catalogue"
+)
+# The licence of open datasets (CKAN license_id/title/url; dct:license in DCAT).
+DATAHUB_OPEN_LICENSE = {
+    "id": env.str("DATAHUB_LICENSE_ID", default="CC-BY-4.0"),
+    "title": env.str("DATAHUB_LICENSE_TITLE", default="Creative Commons Attribution 4.0"),
+    "url": env.str("DATAHUB_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"),
+}
+# Calls per minute per client address for callers without an app key (apps have their own limit).
+DATAHUB_ANONYMOUS_RATE_LIMIT = env.int("DATAHUB_ANONYMOUS_RATE_LIMIT", default=60)
