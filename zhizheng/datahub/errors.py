@@ -87,3 +87,29 @@ class RateLimited(Conflict):
 class NotServed(Conflict):
     code = "datahub.not_served"
     message = _("Resource %(code)s is catalogued but not served through the data API yet.")
+
+
+class SchemaInvalid(ValidationFailed):
+    code = "datahub.schema_invalid"
+    message = _("The table schema is not valid. See the errors of each column.")
+    bad_name = _("Column names are lower-case letters, digits and _ (starting with a letter, at most 63).")
+    reserved_name = _("This column name is reserved.")
+    duplicate_name = _("Another column has this name.")
+    bad_type = _("Uploaded columns are of type C, M, N, F, Y, I, D, T or L.")
+    bad_mask = _("Unknown masking.")
+    bad_label = _("Every column needs a label of at most 100 characters.")
+    empty = _("A table needs at least one column.")
+
+
+class DatastoreNotAvailable(Conflict):
+    code = "datahub.datastore_unavailable"
+    message = _("Resource %(code)s has no data table that can be queried.")
+
+
+class DatastoreQueryInvalid(ValidationFailed):
+    code = "datahub.datastore_query"
+    message = _("The data query is not valid: %(reason)s")
+    unknown_field = _("unknown field “%(name)s”")
+    bad_sort = _("cannot sort by “%(text)s” (use “field”, “field asc” or “field desc”)")
+    bad_value = _("“%(value)s” is not a valid value for field “%(name)s”")
+    bad_filter = _("filters must map field names to a value or a list of values")
