@@ -415,6 +415,7 @@ class AccessLogSeal(models.Model):
     first_id = models.PositiveBigIntegerField(_("first entry id"), null=True, blank=True)
     last_id = models.PositiveBigIntegerField(_("last entry id"), null=True, blank=True)
     root = models.CharField(_("Merkle root (hex)"), max_length=64)
+    leaves = models.BinaryField(_("entry ids and leaf hashes"), default=b"")
     ledger_index = models.PositiveBigIntegerField(_("ledger entry"), null=True, blank=True)
     sealed_at = models.DateTimeField(_("sealed at"), default=timezone.now)
 

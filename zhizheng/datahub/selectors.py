@@ -7,16 +7,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.functional import lazy
 
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import NotFound, PermissionDenied
 from zhizheng.datahub.choices import DATA_OFFICE, Source, Status
-from zhizheng.datahub.errors import DatastoreNotAvailable, DatastoreQueryInvalid
-from zhizheng.datahub.models import ROW_ID, DataAccess, DatastoreTable, Grant, Resource, ShareRequest
+from zhizheng.datahub.errors import DatastoreNotAvailable, DatastoreQueryInvalid, lazy_format
+from zhizheng.datahub.models import (
+    ROW_ID,
+    DataAccess,
+    DatastoreTable,
+    Grant,
+    QualityRuleSet,
+    QualityRun,
+    Resource,
+    ShareRequest,
+)
 from zhizheng.datahub.permissions import DATA_OFFICER, REQUESTER_ROLES, Perm, policy
 from zhizheng.registries import selectors as registry
 
@@ -179,12 +187,8 @@ def _table(resource: Resource) -> _Table:
     raise DatastoreNotAvailable(params={"code": resource.code})
 
 
-def _reason(template: Any, **params: Any) -> Any:
-    return lazy(lambda: str(template) % params, str)()
-
-
 def _invalid(template: Any, **params: Any) -> DatastoreQueryInvalid:
-    return DatastoreQueryInvalid(params={"reason": _reason(template, **params)})
+    return DatastoreQueryInvalid(params={"reason": lazy_format(template, **params)})
 
 
 _TRUE = frozenset({"true", "t", "1", "yes", "y", "是"})
@@ -305,3 +309,77 @@ def datastore_query(
     rows = queryset.order_by(*order).values_list(*paths)[offset : offset + limit] if limit else []
     records = [{name: _json_value(value) for name, value in zip(chosen, row, strict=True)} for row in rows]
     return DatastoreResult(fields=[by_id[name] for name in chosen], records=records, total=total)
+
+
+# --- Quality ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentScore:
+    code: str
+    name: str
+    resources: int
+    score: float
+
+
+def quality_latest(*, actor: Actor, resource: Resource) -> QualityRun | None:
+    if not policy.has(actor, Perm.VIEW):
+        raise PermissionDenied()
+    return QualityRun.objects.filter(resource=resource).order_by("-at", "-id").first()
+
+
+def quality_rules(*, actor: Actor, resource: Resource) -> list[dict[str, Any]]:
+    if not policy.has(actor, Perm.VIEW):
+        raise PermissionDenied()
+    found = QualityRuleSet.objects.filter(resource=resource).first()
+    return list(found.rules) if found else []
+
+
+def quality_department_scores(*, actor: Actor) -> list[DepartmentScore]:
+    """Each provider department's mean of its resources' latest quality scores (best first)."""
+    if not policy.has(actor, Perm.VIEW):
+        raise PermissionDenied()
+    latest = QualityRun.objects.filter(resource=OuterRef("pk")).order_by("-at", "-id").values("score")[:1]
+    rows = (
+        Resource.objects.annotate(latest=Subquery(latest))
+        .filter(latest__isnull=False)
+        .values("provider__code", "provider__name")
+        .annotate(resources=Count("pk"), score=Avg("latest"))
+        .order_by("-score", "provider__code")
+    )
+    return [
+        DepartmentScore(r["provider__code"], r["provider__name"], r["resources"], round(r["score"], 1)) for r in rows
+    ]
+
+
+def quality_failures(
+    *, actor: Actor, resource: Resource, rule_index: int, limit: int = 50, offset: int = 0
+) -> tuple[int, list[str], list[dict[str, Any]]]:
+    """``(count, columns, rows)`` of the rows that break rule ``rule_index`` now (paged in the database; the
+    check-character rules page the row ids kept by the latest run)."""
+    from zhizheng.datahub.services.quality import failing_filter
+
+    rules = quality_rules(actor=actor, resource=resource)
+    if not 0 <= rule_index < len(rules):
+        raise NotFound()
+    table = DatastoreTable.objects.filter(resource=resource).first()
+    if table is None:
+        raise DatastoreNotAvailable(params={"code": resource.code})
+    columns = {c.name: c for c in table.specs}
+    rule = rules[rule_index]
+    queryset = table.row_model()._default_manager.all()
+    condition = failing_filter(rule, queryset, columns) if rule.get("column") in columns else None
+    if condition is not None:
+        failing = queryset.filter(condition)
+    elif rule["kind"] in ("id_number", "uscc"):
+        run = quality_latest(actor=actor, resource=resource)
+        kept: list[int] = next(
+            (r.get("failing_ids", []) for r in (run.results if run else []) if r["index"] == rule_index), []
+        )
+        failing = queryset.filter(pk__in=kept)
+    else:
+        failing = queryset.none()
+    shown = [ROW_ID] + [c.name for c in table.specs if not c.mask]
+    limit, offset = _page(limit, offset)
+    rows = failing.order_by(ROW_ID).values(*shown)[offset : offset + limit]
+    return failing.count(), shown, [{k: _json_value(v) for k, v in row.items()} for row in rows]

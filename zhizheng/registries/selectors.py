@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -213,6 +214,11 @@ def economic_observation_table() -> QuerySet[EconomicObservation]:
     """Macro-economic observations as a public table (``indicator__code``, ``indicator__name``, ``period``,
     ``value``, ``indicator__unit``) for the data hub."""
     return EconomicObservation.objects.all()
+
+
+def legal_person_codes() -> QuerySet[LegalPerson, Any]:
+    """The unified social credit codes of the registry (``values("uscc")``, for reference checks in SQL)."""
+    return LegalPerson.objects.values("uscc")
 
 
 def legal_person_exists(*, uscc: str) -> bool:
