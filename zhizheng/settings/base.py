@@ -266,6 +266,12 @@ CERTIFICATES_FONT_CACHE = env.str("CERTIFICATES_FONT_CACHE", default=str(VAR_DIR
 CELERY_BEAT_SCHEDULE["certificates-expire"] = {"task": "certificates.expire", "schedule": 3600.0}
 # Conditional sharing requests that used 80 % of their 10 working days are flagged (zhizheng/datahub/tasks.py).
 CELERY_BEAT_SCHEDULE["datahub-request-deadlines"] = {"task": "datahub.request_deadlines", "schedule": 3600.0}
+# Data hub: quality rules of every uploaded table once a day; the access log's Merkle root of each finished day in the
+# ledger (the job seals every unsealed day of the past week, so an hourly run catches up after downtime).
+CELERY_BEAT_SCHEDULE["datahub-quality"] = {"task": "datahub.quality_scheduled", "schedule": 86400.0}
+CELERY_BEAT_SCHEDULE["datahub-access-log-seal"] = {"task": "datahub.access_log_seal", "schedule": 3600.0}
+# Largest upload accepted by the data hub (bytes); files are streamed, so this bounds disk, not memory.
+DATAHUB_UPLOAD_MAX_BYTES = env.int("DATAHUB_UPLOAD_MAX_BYTES", default=1024 * 1024 * 1024)
 
 # Message classifier (cityevents): an artefact directory, or a directory whose newest artefact is loaded.
 MESSAGE_CLASSIFIER_ARTEFACT = env.str(

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('datahub', '0002_access_order'),
+        ('datahub', '0004_access_seal_leaves'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
