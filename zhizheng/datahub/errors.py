@@ -92,11 +92,6 @@ class NotServed(Conflict):
     message = _("Resource %(code)s is catalogued but not served through the data API yet.")
 
 
-class RowQueryInvalid(ValidationFailed):
-    code = "datahub.row_query_invalid"
-    message = _("The data query is not valid. See the errors of each field.")
-
-
 class AppInvalid(ValidationFailed):
     code = "datahub.app_invalid"
     message = _("The application is incomplete. See the errors of each field.")

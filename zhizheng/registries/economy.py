@@ -13,10 +13,8 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
-from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zhizheng.core.actor import Actor
@@ -186,15 +184,3 @@ def economic_series(*, actor: Actor, code: str, since: dt.date | None = None, un
         queryset = queryset.filter(period__lte=until)
     rows = list(queryset.values_list("period", "value")[:MAX_POINTS])
     return Series(indicator=indicator, points=rows)
-
-
-def economic_observation_table() -> QuerySet[Any, Any]:
-    """Every observation as a row (``indicator_code``, ``indicator_name``, ``period``, ``value``, ``unit``),
-    ordered by indicator and period: the open-data table behind the macro-economic resource. Public data."""
-    return (
-        EconomicObservation.objects.annotate(
-            indicator_code=F("indicator__code"), indicator_name=F("indicator__name"), unit=F("indicator__unit")
-        )
-        .values("indicator_code", "indicator_name", "period", "value", "unit")
-        .order_by("indicator_code", "period")
-    )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Max, QuerySet
+from django.db.models import Count, Max
 from shapely import MultiPoint, Point, Polygon, STRtree, convex_hull, voronoi_polygons
 from shapely.geometry import mapping, shape
 
@@ -285,13 +285,3 @@ def spatial_feature_collection(*, level: str, parent_code: str | None = None) ->
             for unit in queryset
         ],
     }
-
-
-def spatial_unit_table() -> QuerySet[Any, Any]:
-    """The units as rows (``code``, ``name``, ``level``, ``parent_code``, ``area_km2``; no geometry), ordered by
-    code: the open-data table behind the spatial-unit resource of the data catalogue. Public data."""
-    return (
-        SpatialUnit.objects.annotate(parent_code=F("parent__code"))
-        .values("code", "name", "level", "parent_code", "area_km2")
-        .order_by("code")
-    )

@@ -11,10 +11,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from zhizheng.core.errors import NotFound
-from zhizheng.datahub.choices import Category, Format, OpenType, Status, UpdateCycle
-from zhizheng.datahub.models import InfoItem, Resource, Tag
+from zhizheng.datahub.choices import Category, Format, OpenType, Source, Status, UpdateCycle
+from zhizheng.datahub.models import Resource, Tag
 from zhizheng.datahub.opendata.formats import FORMATS
-from zhizheng.datahub.opendata.rows import TABLES
+from zhizheng.datahub.opendata.rows import REGISTRY_TABLES
 from zhizheng.orgs.models import Department
 
 MAX_ROWS = 1000
@@ -33,7 +33,9 @@ SORTS = {
 
 def open_resources() -> QuerySet[Resource]:
     """Published resources whose 开放属性 is open, with their provider."""
-    return Resource.objects.filter(status=Status.PUBLISHED, open_type=OpenType.OPEN).select_related("provider")
+    return Resource.objects.filter(status=Status.PUBLISHED, open_type=OpenType.OPEN).select_related(
+        "provider", "datastore"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +97,8 @@ def _filtered(query: OpenQuery) -> QuerySet[Resource]:
 
 
 def with_rows(queryset: QuerySet[Resource]) -> QuerySet[Resource]:
-    """The resources of ``queryset`` that have a table behind them and no personal item (see ``rows.has_rows``)."""
-    personal = InfoItem.objects.filter(personal=True).values("resource_id")
-    return queryset.filter(source__in=list(TABLES), items__isnull=False).exclude(pk__in=personal).distinct()
+    """The resources of ``queryset`` whose rows the datastore serves (as ``rows.has_rows``)."""
+    return queryset.filter(Q(source__in=list(REGISTRY_TABLES)) | Q(source=Source.UPLOAD, datastore__isnull=False))
 
 
 def _facet(queryset: QuerySet[Resource], name: str) -> list[FacetValue]:

@@ -22,7 +22,7 @@ from zhizheng.datahub.choices import Category
 from zhizheng.datahub.models import Resource
 from zhizheng.datahub.opendata import catalogue
 from zhizheng.datahub.opendata.formats import FORMATS
-from zhizheng.datahub.opendata.rows import TABLES, has_rows
+from zhizheng.datahub.opendata.rows import has_rows
 from zhizheng.orgs.models import Department
 
 CKAN_VERSION = "2.10.4"
@@ -279,7 +279,7 @@ def open_package(identifier: str) -> Resource:
 
 def resource_by_id(identifier: str) -> tuple[Resource, str]:
     """The open resource and format extension behind a CKAN resource id."""
-    candidates = catalogue.open_resources().filter(source__in=list(TABLES)).prefetch_related("tags", "items")
+    candidates = catalogue.with_rows(catalogue.open_resources())
     for resource in candidates:
         for extension in FORMATS:
             if resource_id(resource.code, extension) == identifier and has_rows(resource):

@@ -37,6 +37,7 @@ from zhizheng.datahub.opendata.ckan import (
 )
 from zhizheng.datahub.opendata.formats import FORMATS
 from zhizheng.datahub.opendata.rows import rows_query
+from zhizheng.datahub.selectors import DATASTORE_MAX_LIMIT
 
 
 @dataclass
@@ -294,18 +295,16 @@ def datastore_search(params: Mapping[str, Any], site: Site) -> Call:
         offset=offset,
         include_total=param_bool(params, "include_total", True),
     )
-    records = [{"_id": offset + index + 1, **record} for index, record in enumerate(found.records)]
     base = f"/api/3/action/datastore_search?resource_id={identifier}"
     result: dict[str, Any] = {
         "resource_id": identifier,
-        "fields": [{"id": "_id", "type": "int"}]
-        + [{"id": f.id, "type": f.type, "info": {"label": f.label}} for f in found.fields],
-        "records": records,
-        "limit": min(limit, 1000),
+        "fields": [{"id": f.id, "type": f.type, "info": {"label": f.label}} for f in found.fields],
+        "records": found.records,
+        "limit": min(limit, DATASTORE_MAX_LIMIT),
         "offset": offset,
         "include_total": found.total is not None,
         "records_format": "objects",
-        "_links": {"start": base, "next": f"{base}&offset={offset + min(limit, 1000)}"},
+        "_links": {"start": base, "next": f"{base}&offset={offset + min(limit, DATASTORE_MAX_LIMIT)}"},
     }
     if found.total is not None:
         result["total"] = found.total

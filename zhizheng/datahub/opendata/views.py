@@ -24,7 +24,7 @@ from zhizheng.datahub.opendata.catalogue import OpenQuery
 from zhizheng.datahub.opendata.ckan import Site
 from zhizheng.datahub.opendata.ckan_actions import ACTIONS
 from zhizheng.datahub.opendata.formats import FORMATS
-from zhizheng.datahub.opendata.rows import has_rows, rows_iter, rows_query
+from zhizheng.datahub.opendata.rows import data_fields, has_rows, rows_iter, rows_query
 
 PAGE = 20
 PREVIEW_ROWS = 10
@@ -140,7 +140,10 @@ def _metadata(resource: Any) -> list[tuple[str, str, str]]:
 def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     """A dataset: metadata, information items, tags, a preview of the first rows and the downloads."""
     resource = _open(slug)
-    preview = rows_query(resource=resource, limit=PREVIEW_ROWS) if has_rows(resource) else None
+    preview = None
+    if has_rows(resource):
+        columns = [f.id for f in data_fields(resource)]
+        preview = rows_query(resource=resource, fields=columns, sort="_id", limit=PREVIEW_ROWS)
     return render(
         request,
         "datahub/open/dataset.html",

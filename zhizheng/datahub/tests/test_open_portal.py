@@ -14,6 +14,7 @@ from zhizheng.core.actor import SYSTEM
 from zhizheng.datahub import services
 from zhizheng.datahub.choices import Category, Format, OpenType, ShareType, UpdateCycle
 from zhizheng.datahub.models import Resource
+from zhizheng.datahub.tests import factories
 from zhizheng.registries.models import EconomicObservation, SpatialUnit
 
 SPATIAL, MACRO, POPULATION, LEGAL = "10301-000001", "10401-000001", "10101-000001", "10201-000001"
@@ -78,7 +79,7 @@ def test_a_dataset_page_shows_bilingual_metadata_and_a_preview(client, open_city
     assert "开放属性" in text
     assert "Access rights" in text
     assert "行政区划" in text  # a tag
-    codes = list(SpatialUnit.objects.order_by("code").values_list("code", flat=True)[:11])
+    codes = list(SpatialUnit.objects.order_by("pk").values_list("code", flat=True)[:11])
     assert all(f"<td>{code}</td>" in text for code in codes[:10])  # the first ten rows
     assert f"<td>{codes[10]}</td>" not in text
     for extension in ("csv", "json", "xlsx"):
@@ -100,11 +101,11 @@ def test_downloads_stream_every_row_in_three_formats(client, open_city):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="{SPATIAL}.csv"'
     rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig"))))
-    assert rows[0] == ["code", "name", "level", "parent_code"]
+    assert rows[0] == ["code", "name", "level", "parent_code", "area_km2"]
     assert len(rows) == units + 1
     observations = json.loads(_body(client.get(f"/data/datasets/{MACRO}/download.json")))
     assert len(observations) == EconomicObservation.objects.count()
-    assert set(observations[0]) == {"indicator", "period", "value", "unit"}
+    assert set(observations[0]) == {"indicator", "indicator_name", "period", "value", "unit"}
     workbook = load_workbook(io.BytesIO(_body(client.get(f"/data/datasets/{SPATIAL}/download.xlsx"))))
     assert workbook.sheetnames == ["data", "fields"]
     assert workbook["data"].max_row == units + 1
@@ -113,11 +114,20 @@ def test_downloads_stream_every_row_in_three_formats(client, open_city):
     assert client.get("/data/datasets/20301-000001/download.csv").status_code == 404  # no table behind it
 
 
-def test_a_personal_item_keeps_a_resource_out_of_previews_and_downloads(client, open_city):
-    spatial = Resource.objects.get(code="10301/000001")
-    spatial.items.filter(key="name").update(personal=True)
-    assert "download.csv" not in client.get(f"/data/datasets/{SPATIAL}/").content.decode()
-    assert client.get(f"/data/datasets/{SPATIAL}/download.csv").status_code == 404
+def test_an_uploaded_open_table_is_previewed_and_downloaded_without_its_personal_column(client, open_city):
+    toilets = factories.toilets()  # an open resource of MZJ whose keeper's name is a masked column
+    page = client.get(f"/data/datasets/{toilets.slug}/").content.decode()
+    assert "人民广场公厕" in page
+    assert "王小明" not in page
+    rows = list(
+        csv.reader(io.StringIO(_body(client.get(f"/data/datasets/{toilets.slug}/download.csv")).decode("utf-8-sig")))
+    )
+    assert rows[0] == ["name", "district", "seats", "opened_on", "accessible", "fee"]
+    assert rows[1] == ["人民广场公厕", "青山区", "12", "2019-05-01", "True", "0.0"]
+    assert len(rows) == 5
+    assert "王小明" not in str(rows)
+    by_format = client.get("/data/", {"q": "厕所"}).content.decode()
+    assert by_format.count("<article") == 2  # the uploaded table and the catalogue-only demo entry
 
 
 def test_organisation_pages(client, open_city):
