@@ -236,3 +236,13 @@ def test_anonymous_callers_and_apps_have_rate_limits(client, open_city, settings
     statuses = [client.get("/api/3/action/package_list", HTTP_AUTHORIZATION=key).status_code for _ in range(2)]
     assert statuses == [200, 429]  # the app's own limit, not the exhausted anonymous one
     assert AppUsage.objects.get(app=app).calls == 1  # a refused call is not counted as served
+
+
+def test_package_search_has_a_query_ceiling(client, open_city, django_assert_max_num_queries):
+    facets = '["organization","groups","tags","update_cycle","res_format"]'
+    url = f"/api/3/action/package_search?rows=1000&facet.field={facets}"
+    with django_assert_max_num_queries(12):
+        body = client.get(url).json()
+    assert len(body["result"]["results"]) == OPEN_COUNT
+    with django_assert_max_num_queries(6):
+        assert len(client.get("/api/3/action/organization_list", {"all_fields": "true"}).json()["result"]) == 11
