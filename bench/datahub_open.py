@@ -168,8 +168,8 @@ def main() -> None:
             baseline = _rate(lambda: (opened.count(), list(opened.order_by("-updated_at")[:20])))
             count = opened.count()
             print(
-                f"package_search (rows 20, 5 facets, {count} open) {searched:8.1f}/s "
-                f"ORM page baseline {baseline:8.1f}/s; ratio {searched / baseline:.3f}"
+                f"package_search (rows 20, 5 facets, {count} open): {searched:.1f}/s; "
+                f"ORM page baseline {baseline:.1f}/s; ratio {searched / baseline:.3f}"
             )
 
             table = Resource.objects.get(code=code)
@@ -188,8 +188,8 @@ def main() -> None:
                 )
             )
             print(
-                f"datastore_search (100 rows, 1 filter) "
-                f"{stored:8.1f}/s; values_list baseline {raw:8.1f}/s; ratio {stored / raw:.3f}"
+                f"datastore_search (100 rows, 1 filter): "
+                f"{stored:.1f}/s; values_list baseline {raw:.1f}/s; ratio {stored / raw:.3f}"
             )
 
             started = time.perf_counter()
@@ -208,8 +208,8 @@ def main() -> None:
             direct = time.perf_counter() - started
             rows = options.rows
             print(
-                f"CSV download ({rows:,} rows, {size / 1e6:.1f} MB) "
-                f"{rows / streamed:10,.0f} rows/s; csv.writer baseline {rows / direct:10,.0f} rows/s; "
+                f"CSV download ({rows:,} rows, {size / 1e6:.1f} MB): "
+                f"{rows / streamed:,.0f} rows/s; csv.writer baseline {rows / direct:,.0f} rows/s; "
                 f"ratio {direct / streamed:.3f}"
             )
 

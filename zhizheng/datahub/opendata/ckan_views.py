@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from zhizheng.accounts.middleware import client_ip
 from zhizheng.datahub import services
 from zhizheng.datahub.errors import AppKeyInvalid, AppRateLimited
 from zhizheng.datahub.models import OpenApp
@@ -24,7 +25,9 @@ from zhizheng.datahub.opendata.ckan_actions import run
 
 
 def _params(request: HttpRequest) -> dict[str, Any]:
-    if request.method == "POST" and request.body:
+    """The action's parameters: a JSON body (as ckanapi sends), else query and form parameters."""
+    form = request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+    if request.method == "POST" and request.body and not form:
         try:
             body = json.loads(request.body)
         except ValueError:
@@ -56,10 +59,6 @@ def _app(request: HttpRequest) -> OpenApp | None:
         raise CkanError("Authorization Error", str(error.detail_en)) from None
 
 
-def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
-
-
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def action(request: HttpRequest, name: str) -> HttpResponse:
@@ -67,7 +66,7 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
     try:
         app = _app(request)
         try:
-            services.call_admit(app=app, client=_client(request))
+            services.call_admit(app=app, client=client_ip(request) or "unknown")
         except AppRateLimited as error:
             raise CkanError("Authorization Error", str(error.detail_en), status=429) from None
         call = run(name, _params(request), Site(base=request.build_absolute_uri("/").rstrip("/")))

@@ -219,6 +219,8 @@ def test_post_with_a_json_body_needs_no_csrf_token(open_city):
     )
     assert response.status_code == 200
     assert response.json()["result"]["records"][0]["indicator"] == "gdp"
+    form = client.post("/api/action/package_show", {"id": "10301-000001"})
+    assert form.json()["result"]["name"] == "10301-000001"
     broken = client.post("/api/3/action/package_list", data="{not json", content_type="application/json")
     assert broken.status_code == 409
     assert broken.json()["error"]["message"] == "Request body is not valid JSON"
