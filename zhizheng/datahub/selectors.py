@@ -17,10 +17,13 @@ from zhizheng.datahub.choices import DATA_OFFICE, Source, Status
 from zhizheng.datahub.errors import DatastoreNotAvailable, DatastoreQueryInvalid, lazy_format
 from zhizheng.datahub.models import (
     ROW_ID,
+    AccessLogSeal,
     AppUsage,
     DataAccess,
     DatastoreTable,
     Grant,
+    ImportJob,
+    ImportProblem,
     OpenApp,
     QualityRuleSet,
     QualityRun,
@@ -429,3 +432,37 @@ def quality_failures(
     limit, offset = _page(limit, offset)
     rows = failing.order_by(ROW_ID).values(*shown)[offset : offset + limit]
     return failing.count(), shown, [{k: _json_value(v) for k, v in row.items()} for row in rows]
+
+
+# --- Imports and the sealed access log ------------------------------------------------------------------------------
+
+
+def import_list(*, actor: Actor, resource: Resource, limit: int = 50, offset: int = 0) -> tuple[int, list[ImportJob]]:
+    """Uploads into ``resource`` (its editors only; others see none)."""
+    if not policy.has(actor, Perm.EDIT, resource):
+        return 0, []
+    queryset = ImportJob.objects.filter(resource=resource).select_related("resource__provider")
+    limit, offset = _page(limit, offset)
+    return queryset.count(), list(queryset[offset : offset + limit])
+
+
+def import_get(*, actor: Actor, pk: int) -> ImportJob:
+    """One upload, for the editors of its resource (404 for everyone else)."""
+    found = ImportJob.objects.select_related("resource__provider").filter(pk=pk).first()
+    if found is None or not policy.has(actor, Perm.EDIT, found.resource):
+        raise NotFound()
+    return found
+
+
+def import_problems(*, job: ImportJob, limit: int = 50, offset: int = 0) -> tuple[int, list[ImportProblem]]:
+    queryset = ImportProblem.objects.filter(job=job)
+    limit, offset = _page(limit, offset)
+    return queryset.count(), list(queryset[offset : offset + limit])
+
+
+def access_seal_list(*, actor: Actor, limit: int = 50, offset: int = 0) -> tuple[int, list[AccessLogSeal]]:
+    if not policy.has(actor, Perm.VIEW):
+        raise PermissionDenied()
+    limit, offset = _page(limit, offset)
+    queryset = AccessLogSeal.objects.defer("leaves")
+    return queryset.count(), list(queryset[offset : offset + limit])
