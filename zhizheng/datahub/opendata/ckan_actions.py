@@ -34,6 +34,7 @@ from zhizheng.datahub.opendata.ckan import (
     param_required,
     resource_by_id,
     resource_dicts,
+    tag_id,
 )
 from zhizheng.datahub.opendata.formats import FORMATS
 from zhizheng.datahub.opendata.rows import rows_query
@@ -240,7 +241,9 @@ def group_list(params: Mapping[str, Any], site: Site) -> Call:
 def tag_list(params: Mapping[str, Any], site: Site) -> Call:
     tags = catalogue.tag_list(q=str(params.get("query") or params.get("q") or ""))
     if param_bool(params, "all_fields", False):
-        return Call([{"id": t.value, "name": t.value, "display_name": t.label, "vocabulary_id": None} for t in tags])
+        return Call(
+            [{"id": tag_id(t.value), "name": t.value, "display_name": t.label, "vocabulary_id": None} for t in tags]
+        )
     return Call([t.value for t in tags])
 
 

@@ -14,7 +14,7 @@ from django.test import Client
 
 from zhizheng.datahub import services
 from zhizheng.datahub.models import AppUsage
-from zhizheng.datahub.opendata.ckan import package_id, resource_id
+from zhizheng.datahub.opendata.ckan import package_id, resource_id, tag_id
 from zhizheng.registries.models import EconomicObservation, SpatialUnit
 
 SPATIAL, MACRO = "10301-000001", "10401-000001"
@@ -99,6 +99,9 @@ def test_the_ckanapi_client_reads_the_catalogue(live_server, clients, open_city)
     assert groups == {"base": 2, "department": 7, "theme": 3}
     assert "统计" in ckan.action.tag_list()
     assert ckan.action.tag_list(query="交通") == ["交通出行"]
+    assert ckan.action.tag_list(query="交通", all_fields=True) == [
+        {"id": tag_id("交通出行"), "name": "交通出行", "display_name": "交通出行", "vocabulary_id": None}
+    ]
     assert ckan.action.status_show()["ckan_version"] == "2.10.4"
 
 

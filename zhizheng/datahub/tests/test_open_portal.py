@@ -166,3 +166,9 @@ def test_tags_are_set_by_the_providers_data_officer_only(open_city):
     with pytest.raises(CatalogueRuleBroken):
         services.resource_tags_set(actor=open_city.police_officer.actor, resource=population, tags=["x" * 51])
     assert sorted(population.tags.values_list("name", flat=True)) == ["人口", "户籍"]
+
+
+def test_the_portal_navigation_links_the_open_data_portal(client, hub):
+    home = client.get("/").content.decode()
+    assert 'href="/data/"' in home
+    assert "开放数据" in home
