@@ -117,6 +117,23 @@ def import_confirm(*, actor: Actor, job: ImportJob, columns: Sequence[ColumnSpec
     return job
 
 
+def _flush(
+    job: ImportJob,
+    columns: tuple[ColumnSpec, ...],
+    batch: list[tuple[object, ...]],
+    problems: list[tabular.Problem],
+    stored: int,
+) -> int:
+    """Write one chunk: its rows into the staging table, its problems and the progress, as one transaction (one
+    commit per chunk, not per row; the progress bar sees each chunk)."""
+    with transaction.atomic():
+        datastore.rows_insert(job.staging_table, columns, batch)
+        job.rows_ok += len(batch)
+        stored = _save_problems(job, problems, stored)
+        _progress(job)
+    return stored
+
+
 def _progress(job: ImportJob) -> None:
     ImportJob.objects.filter(pk=job.pk).update(
         rows_read=job.rows_read, rows_ok=job.rows_ok, rows_bad=job.rows_bad, updated_at=timezone.now()
@@ -171,20 +188,14 @@ def import_run(*, job_id: int) -> ImportJob:
                 else:
                     batch.append(values)
                 if job.rows_read % CHUNK_ROWS == 0:
-                    datastore.rows_insert(job.staging_table, columns, batch)
-                    job.rows_ok += len(batch)
-                    stored = _save_problems(job, problems, stored)
+                    stored = _flush(job, columns, batch, problems, stored)
                     batch, problems = [], []
-                    _progress(job)
-            datastore.rows_insert(job.staging_table, columns, batch)
-            job.rows_ok += len(batch)
-            stored = _save_problems(job, problems, stored)
+            stored = _flush(job, columns, batch, problems, stored)
     except tabular.FileUnreadable as error:
         return _fail(job, str(error.reason))
     except Exception as error:  # a file that breaks the reader mid-way: the job fails, the table is untouched
         logger.exception("import %s failed", job.pk)
         return _fail(job, f"{type(error).__name__}: {error}")
-    _progress(job)
     if job.rows_bad:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DECISION, finished_at=timezone.now())
         job.refresh_from_db()

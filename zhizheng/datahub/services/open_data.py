@@ -1,5 +1,6 @@
 """Tags of catalogue entries, and the demo city's open catalogue: realistic open resources of several departments
-(registered, reviewed and published like any entry) and tags on the open base resources (空间单元, 宏观经济)."""
+(registered, reviewed and published like any entry) and tags on the open resources with rows (空间单元, 宏观经济 and
+the demo tables of ``services.demo``)."""
 
 from __future__ import annotations
 
@@ -101,24 +102,6 @@ OPEN_CATALOGUE: tuple[tuple[ResourceSpec, tuple[str, ...]], ...] = (
     ),
     (
         _open(
-            THEME,
-            "20402",
-            "公共停车场实时泊位",
-            "JTYSJ",
-            "公共停车场的位置、总泊位与实时空余泊位。",
-            UpdateCycle.REALTIME,
-            [
-                ItemSpec("name", "停车场", C),
-                ItemSpec("address", "地址", C),
-                ItemSpec("spaces", "总泊位", I),
-                ItemSpec("free_spaces", "空余泊位", I),
-                ItemSpec("updated_at", "更新时间", T),
-            ],
-        ),
-        ("交通出行", "停车"),
-    ),
-    (
-        _open(
             DEPARTMENT,
             "30101",
             "中小学校名录",
@@ -190,24 +173,6 @@ OPEN_CATALOGUE: tuple[tuple[ResourceSpec, tuple[str, ...]], ...] = (
     (
         _open(
             DEPARTMENT,
-            "30501",
-            "公共厕所分布",
-            "CGJ",
-            "城市公共厕所的位置、开放时间与无障碍设施。",
-            UpdateCycle.HALF_YEARLY,
-            [
-                ItemSpec("name", "名称", C),
-                ItemSpec("longitude", "经度", N),
-                ItemSpec("latitude", "纬度", N),
-                ItemSpec("hours", "开放时间", C),
-                ItemSpec("accessible", "无障碍设施", C),
-            ],
-        ),
-        ("市政设施",),
-    ),
-    (
-        _open(
-            DEPARTMENT,
             "30601",
             "A级旅游景区名录",
             "WGLJ",
@@ -242,12 +207,17 @@ OPEN_CATALOGUE: tuple[tuple[ResourceSpec, tuple[str, ...]], ...] = (
     ),
 )
 BASE_TAGS = {Source.SPATIAL: ("行政区划", "空间地理"), Source.MACRO: ("宏观经济", "统计")}
+TABLE_TAGS = {  # the demo tables of services.demo (provider, name): tags
+    ("CGJ", "示范市公共厕所信息"): ("市政设施", "公共厕所"),
+    ("JTYSJ", "示范市公共停车场信息"): ("交通出行", "停车"),
+}
 
 
 @transaction.atomic
 def open_catalogue_load(*, actor: Actor) -> int:
     """Register and publish the demo city's open resources that are missing (by provider and name) and tag the open
-    base resources; returns how many entries were created. Only the system may. Idempotent."""
+    resources with rows (run after ``demo_tables_load``); returns how many entries were created. Only the system may.
+    Idempotent."""
     if not actor.is_system:
         raise PermissionDenied()
     created = 0
@@ -259,8 +229,9 @@ def open_catalogue_load(*, actor: Actor) -> int:
         resource = resource_publish(actor=actor, resource=resource)
         resource_tags_set(actor=actor, resource=resource, tags=tags)
         created += 1
-    for source, tags in BASE_TAGS.items():
-        base = Resource.objects.filter(source=source, status=Status.PUBLISHED).first()
-        if base is not None and not base.tags.exists():
-            resource_tags_set(actor=actor, resource=base, tags=tags)
+    tagged = [(Resource.objects.filter(source=s, status=Status.PUBLISHED).first(), t) for s, t in BASE_TAGS.items()]
+    tagged += [(Resource.objects.filter(provider__code=p, name=n).first(), t) for (p, n), t in TABLE_TAGS.items()]
+    for entry, labels in tagged:
+        if entry is not None and not entry.tags.exists():
+            resource_tags_set(actor=actor, resource=entry, tags=labels)
     return created

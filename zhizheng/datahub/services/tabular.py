@@ -199,8 +199,18 @@ def _xlsx_rows(handle: IO[bytes]) -> Iterator[RawRow]:
         workbook.close()
 
 
+def _unwrapped(handle: IO[bytes]) -> IO[bytes]:
+    """The underlying binary file of a Django ``File`` (whose own line iterator is a slow Python generator)."""
+    from django.core.files.base import File
+
+    while isinstance(handle, File) and getattr(handle, "file", None) is not None:
+        handle = handle.file  # type: ignore[assignment]
+    return handle
+
+
 def raw_rows(handle: IO[bytes], file_format: str, encoding: str) -> Iterator[RawRow]:
     """Every non-blank row, the header first."""
+    handle = _unwrapped(handle)
     rows = _xlsx_rows(handle) if file_format == "xlsx" else _csv_rows(handle, encoding)
     for row in rows:
         if row.cells and not all(_blank(c) for c in row.cells):
@@ -238,7 +248,7 @@ def _infers_as(kind: str, value: Any) -> bool:
     text = str(value).strip()
     if kind in ("I", "N") and not isinstance(value, int | float) and re.match(r"^[+-]?0\d", text):
         return False  # 010、0571 are codes, not numbers
-    if kind == "I" and isinstance(value, str) and len(text.lstrip("+-")) > 9:
+    if kind in ("I", "N") and isinstance(value, str) and text.isdigit() and len(text) > 9:
         return False  # long digit strings (phones, accounts) stay text
     try:
         CONVERTERS[kind](value)
@@ -328,6 +338,8 @@ MONEY = Decimal("0.01")
 
 
 def _text(value: Any) -> str:
+    if value.__class__ is str:
+        return str(value).strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
@@ -384,6 +396,11 @@ def _to_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return dt.date.fromisoformat(text)  # the common case, in C
+        except ValueError:
+            pass
     for pattern in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, pattern).date()
@@ -392,19 +409,24 @@ def _to_date(value: Any) -> dt.date:
     raise CellError("bad_date", value)
 
 
+def _parse_datetime(text: str) -> dt.datetime | None:
+    if len(text) >= 16 and text[4] == "-":
+        try:
+            return dt.datetime.fromisoformat(text)  # the common case, in C
+        except ValueError:
+            pass
+    for pattern in DATETIME_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    return None
+
+
 def _to_datetime(value: Any) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        parsed = value
-    else:
-        text = str(value).strip()
-        for pattern in DATETIME_FORMATS:
-            try:
-                parsed = dt.datetime.strptime(text, pattern)
-                break
-            except ValueError:
-                continue
-        else:
-            raise CellError("bad_datetime", value)
+    parsed = value if isinstance(value, dt.datetime) else _parse_datetime(str(value).strip())
+    if parsed is None:
+        raise CellError("bad_datetime", value)
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
@@ -431,13 +453,14 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
 def convert_row(row: RawRow, columns: Sequence[ColumnSpec]) -> tuple[tuple[Any, ...] | None, list[Problem]]:
     """The row's values in column order, or None and every problem of the row (all cells are checked)."""
     problems = list(row.problems)
-    extra = any(not _blank(c) for c in row.cells[len(columns) :])
-    if extra or (len(row.cells) < len(columns) and not row.short_ok):
-        problems.append(Problem(row.line, "", "ragged", {"found": len(row.cells), "expected": len(columns)}))
+    cells = row.cells
+    width = len(columns)
+    if len(cells) != width and (any(not _blank(c) for c in cells[width:]) if len(cells) > width else not row.short_ok):
+        problems.append(Problem(row.line, "", "ragged", {"found": len(cells), "expected": width}))
     values: list[Any] = []
     for position, column in enumerate(columns):
-        cell = row.cells[position] if position < len(row.cells) else None
-        if _blank(cell):
+        cell = cells[position] if position < len(cells) else None
+        if cell is None or (cell.__class__ is str and (not cell or cell.isspace())):
             if not column.nullable:
                 problems.append(Problem(row.line, column.name, "required"))
             values.append(None)

@@ -65,8 +65,8 @@ def test_the_ckanapi_client_reads_the_catalogue(live_server, clients, open_city)
     assert faceted["search_facets"]["res_format"]["items"] == []
 
     with_data = ckan.call_action("package_search", {"fq": "res_format:CSV", "facet.field": ["res_format"]})
-    assert sorted(p["name"] for p in with_data["results"]) == [SPATIAL, MACRO]
-    assert with_data["facets"]["res_format"] == {"CSV": 2, "JSON": 2, "XLSX": 2}
+    assert sorted(p["name"] for p in with_data["results"]) == [SPATIAL, MACRO, "31401-000001", "31501-000001"]
+    assert with_data["facets"]["res_format"] == {"CSV": 4, "JSON": 4, "XLSX": 4}
 
     paged = [ckan.call_action("package_search", {"rows": 5, "start": s, "sort": "name asc"}) for s in (0, 5, 10, 15)]
     assert [len(p["results"]) for p in paged] == [5, 5, 2, 0]  # a page past the end is empty
@@ -92,11 +92,11 @@ def test_the_ckanapi_client_reads_the_catalogue(live_server, clients, open_city)
     transport = next(o for o in organisations if o["name"] == "jtysj")
     assert transport["package_count"] == 2
     shown = ckan.action.organization_show(id="jtysj", include_datasets=True)
-    assert sorted(p["title"] for p in shown["packages"]) == ["公交线路与站点", "公共停车场实时泊位"]
+    assert sorted(p["title"] for p in shown["packages"]) == ["公交线路与站点", "示范市公共停车场信息"]
 
     assert ckan.action.group_list() == ["base", "department", "theme"]
     groups = {g["name"]: g["package_count"] for g in ckan.action.group_list(all_fields=True)}
-    assert groups == {"base": 2, "department": 7, "theme": 3}
+    assert groups == {"base": 2, "department": 8, "theme": 2}
     assert "统计" in ckan.action.tag_list()
     assert ckan.action.tag_list(query="交通") == ["交通出行"]
     assert ckan.action.tag_list(query="交通", all_fields=True) == [
@@ -186,7 +186,7 @@ def test_get_and_the_versioned_path_and_http_statuses(client, open_city):
     assert body["result"]["title"] == "自然资源和空间地理基础信息（空间单元）"
     facets = client.get("/api/3/action/package_search", {"facet.field": '["groups"]', "rows": "0"}).json()
     assert facets["result"]["results"] == []
-    assert facets["result"]["facets"]["groups"] == {"department": 7, "theme": 3, "base": 2}
+    assert facets["result"]["facets"]["groups"] == {"department": 8, "theme": 2, "base": 2}
 
     missing = client.get("/api/3/action/package_show", {"id": "10101-000001"})
     assert missing.status_code == 404

@@ -56,7 +56,7 @@ def test_every_dataset_distribution_and_agent_has_its_mandatory_properties(graph
         assert (publisher, RDF.type, ORG.Organization) in graph
         assert isinstance(_one(graph, publisher, FOAF.name), Literal)
     distributions = set(graph.subjects(RDF.type, DCAT.Distribution))
-    assert len(distributions) == 6  # CSV, JSON and XLSX of the two resources with rows
+    assert len(distributions) == 12  # CSV, JSON and XLSX of the four resources with rows
     for distribution in distributions:
         assert isinstance(_one(graph, distribution, DCAT.accessURL), URIRef)
 
@@ -67,8 +67,8 @@ def test_the_chinese_fields_map_to_dcat_vocabularies(graph):
     assert _one(graph, SPATIAL, DCTERMS.title) == Literal(spatial.name, lang="zh-hans")
     assert _one(graph, SPATIAL, DCTERMS.accrualPeriodicity) == URIRef(f"{EU}frequency/ANNUAL")
     assert _one(graph, MACRO, DCTERMS.accrualPeriodicity) == URIRef(f"{EU}frequency/QUARTERLY")
-    parking = URIRef(f"{BASE}/data/datasets/20402-000001/")
-    assert _one(graph, parking, DCTERMS.accrualPeriodicity) == URIRef(f"{EU}frequency/UPDATE_CONT")
+    air = URIRef(f"{BASE}/data/datasets/20301-000001/")
+    assert _one(graph, air, DCTERMS.accrualPeriodicity) == URIRef(f"{EU}frequency/DAILY")
     assert _one(graph, SPATIAL, DCTERMS.accessRights) == URIRef(f"{EU}access-right/PUBLIC")
     assert _one(graph, SPATIAL, DCTERMS.publisher) == URIRef(f"{BASE}/data/organizations/ZRZYJ/")
     assert _one(graph, SPATIAL, DCTERMS.issued).toPython() == spatial.published_on

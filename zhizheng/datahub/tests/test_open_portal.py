@@ -18,7 +18,7 @@ from zhizheng.datahub.tests import factories
 from zhizheng.registries.models import EconomicObservation, SpatialUnit
 
 SPATIAL, MACRO, POPULATION, LEGAL = "10301-000001", "10401-000001", "10101-000001", "10201-000001"
-OPEN_COUNT = 12  # ten demo open resources + the open base resources (spatial units, macro series)
+OPEN_COUNT = 12  # eight catalogue-only demo entries, spatial units, macro series and the two demo tables
 
 
 def _body(response) -> bytes:
@@ -60,7 +60,7 @@ def test_facets_narrow_the_results_and_htmx_gets_only_the_results(client, open_c
     both = client.get("/data/", {"tags": ["名录", "教育"]}).content.decode()
     assert both.count("<article") == 1
     assert "中小学校名录" in both
-    by_department = client.get("/data/", {"organization": "JTYSJ", "update_cycle": "realtime"})
+    by_department = client.get("/data/", {"organization": "JTYSJ", "update_cycle": "weekly"})
     assert by_department.content.decode().count("<article") == 1
     partial = client.get("/data/", {"q": "经济"}, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial

@@ -28,6 +28,7 @@ from zhizheng.cityevents.taxonomy import categories_load
 from zhizheng.core.actor import SYSTEM
 from zhizheng.core.validators import USCC_CHARACTERS, check_id_number, id_number_make, uscc_make
 from zhizheng.datahub.services import open_catalogue_load, registry_resources_load
+from zhizheng.datahub.services.demo import demo_tables_load
 from zhizheng.govservices import services as govservices_services
 from zhizheng.govservices.models import ServiceItem
 from zhizheng.orgs import services as orgs_services
@@ -294,7 +295,9 @@ class Command(BaseCommand):
             event_history = cityevents_history.history_load(actor=SYSTEM)
             # --- datahub (issue 7): the base-registry resources in the GB/T 21063 catalogue --------------------
             data_resources = registry_resources_load(actor=SYSTEM)
-            # --- datahub (issue 7, part 5): open resources of ten departments on the open-data portal /data/ ---
+            # --- datahub (issue 7, part 2): uploaded tables (public toilets, car parks) with quality rules ------
+            data_rows = demo_tables_load(actor=SYSTEM, today=TODAY, seed=options["seed"])
+            # --- datahub (issue 7, part 5): open resources on /data/ (tags the two tables too) ---------
             open_resources = open_catalogue_load(actor=SYSTEM)
         elapsed = time.perf_counter() - started
         lines = [
@@ -315,6 +318,7 @@ class Command(BaseCommand):
             f"  event history  +{event_history.created} (message-board messages as past events)",
             f"  data resources +{data_resources.created} / {data_resources.created + data_resources.existing}"
             " (base-registry entries in the resource catalogue)",
+            f"  data tables    +{data_rows} rows (公共厕所, 公共停车场 uploaded tables with quality rules)",
             f"  open data      +{open_resources} open resources on /data/ (with the open base resources)",
             f"Demo log-ins (password {DEMO_PASSWORD}): {', '.join(['citizen', 'agent', *DEMO_STAFF])}; "
             "see docs/demo-logins.md.",
