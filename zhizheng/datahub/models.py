@@ -240,7 +240,9 @@ class OpenApp(TimeStampedModel):
 class AppUsage(models.Model):
     """Calls of an app on one day, per resource code (empty for calls about no single resource)."""
 
-    app = models.ForeignKey(OpenApp, verbose_name=_("application"), on_delete=models.CASCADE, related_name="usage")
+    app = models.ForeignKey(
+        OpenApp, verbose_name=_("open-data application"), on_delete=models.CASCADE, related_name="usage"
+    )
     used_on = models.DateField(_("day"))
     resource_code = models.CharField(_("resource code"), max_length=32, blank=True)
     calls = models.PositiveIntegerField(_("calls"), default=0)

@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('used_on', models.DateField(verbose_name='day')),
                 ('resource_code', models.CharField(blank=True, max_length=32, verbose_name='resource code')),
                 ('calls', models.PositiveIntegerField(default=0, verbose_name='calls')),
-                ('app', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='usage', to='datahub.openapp', verbose_name='application')),
+                ('app', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='usage', to='datahub.openapp', verbose_name='open-data application')),
             ],
             options={
                 'verbose_name': 'application usage',
