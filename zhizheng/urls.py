@@ -17,7 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("certificates/", include("zhizheng.certificates.urls")),
     path("open311/v2/", include("zhizheng.cityevents.open311.urls")),
     path("events/", include("zhizheng.cityevents.urls")),
-    path("workbench/data/", include("zhizheng.datahub.urls")),
+    path("", include("zhizheng.datahub.urls")),  # /workbench/data/, /data/, /api/3/action/, /api/action/
     path("", include("zhizheng.web.urls")),
 ]
 

@@ -3,19 +3,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext_lazy as _
+from ninja import File, Form, Query, Router, Schema, UploadedFile
 
 from zhizheng.accounts.api import API_AUTH, request_actor
-from zhizheng.core.errors import ValidationFailed
-from zhizheng.datahub import selectors, services
-from zhizheng.datahub.models import Grant, Resource, ShareRequest
+from zhizheng.core.errors import NotFound, ValidationFailed
+from zhizheng.datahub import schemas, selectors, services
+from zhizheng.datahub.models import ColumnSpec, Grant, Resource, ShareRequest
+from zhizheng.datahub.services import access_log, imports, quality
 from zhizheng.datahub.services.sharing import deadline_state
 
 router = Router(tags=["datahub"], auth=API_AUTH)
+_no_rules = _("The resource has no quality rules or no data table yet.")
 
 
 class ItemIO(Schema):
@@ -334,3 +338,146 @@ def data_read(request: HttpRequest, code: str, query: Query[DataQuery]) -> dict[
     fields = [f for f in query.fields.split(",") if f.strip()]
     page = services.data_read(key=key, resource_code=code, fields=fields, limit=query.limit, offset=query.offset)
     return {"count": page.count, "fields": page.fields, "items": page.items}
+
+
+# --- Uploads, quality and the sealed access log (schemas in schemas.py) ------------------------------------------
+
+
+def _resource(request: HttpRequest, code: str) -> Resource:
+    return selectors.resource_get(actor=request_actor(request), code=code)
+
+
+@router.post("/datahub/imports", response={201: schemas.ImportJobOut}, operation_id="datahub_import_create")
+def import_create(
+    request: HttpRequest, file: File[UploadedFile], resource_code: Form[str], encoding: Form[str] = ""
+) -> tuple[int, dict[str, Any]]:
+    """Upload a CSV or XLSX file (multipart) into a resource's table. The answer carries the detected encoding and
+    the inferred schema to review; nothing is imported before ``confirm``."""
+    actor = request_actor(request)
+    resource = _resource(request, resource_code)
+    job = imports.import_upload(
+        actor=actor, resource=resource, upload=file, name=file.name or "upload", encoding=encoding
+    )
+    return 201, schemas.job_out(job)
+
+
+@router.get("/datahub/imports", response=schemas.ImportJobListOut, operation_id="datahub_import_list")
+def import_list(request: HttpRequest, resource_code: str, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    actor = request_actor(request)
+    count, rows = selectors.import_list(
+        actor=actor, resource=_resource(request, resource_code), limit=limit, offset=offset
+    )
+    return {"count": count, "items": [schemas.job_out(j) for j in rows]}
+
+
+@router.get("/datahub/imports/{int:pk}", response=schemas.ImportJobOut, operation_id="datahub_import_get")
+def import_get(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """An upload and its progress (``rows_read`` of ``rows_estimated``; ``progress`` in percent)."""
+    return schemas.job_out(selectors.import_get(actor=request_actor(request), pk=pk))
+
+
+@router.post("/datahub/imports/{int:pk}/confirm", response=schemas.ImportJobOut, operation_id="datahub_import_confirm")
+def import_confirm(request: HttpRequest, pk: int, payload: schemas.ConfirmIn) -> dict[str, Any]:
+    """Accept the reviewed schema (one column per header, in file order) and start the import in the background."""
+    actor = request_actor(request)
+    job = selectors.import_get(actor=actor, pk=pk)
+    columns = [ColumnSpec(**c.dict()) for c in payload.columns]
+    imports.import_confirm(actor=actor, job=job, columns=columns, encoding=payload.encoding)
+    return schemas.job_out(selectors.import_get(actor=actor, pk=pk))
+
+
+@router.post("/datahub/imports/{int:pk}/accept", response=schemas.ImportJobOut, operation_id="datahub_import_accept")
+def import_accept(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """Import the rows that passed and leave out those with problems."""
+    actor = request_actor(request)
+    return schemas.job_out(imports.import_accept(actor=actor, job=selectors.import_get(actor=actor, pk=pk)))
+
+
+@router.post("/datahub/imports/{int:pk}/discard", response=schemas.ImportJobOut, operation_id="datahub_import_discard")
+def import_discard(request: HttpRequest, pk: int) -> dict[str, Any]:
+    actor = request_actor(request)
+    return schemas.job_out(imports.import_discard(actor=actor, job=selectors.import_get(actor=actor, pk=pk)))
+
+
+@router.get(
+    "/datahub/imports/{int:pk}/problems", response=schemas.ProblemListOut, operation_id="datahub_import_problem_list"
+)
+def import_problem_list(request: HttpRequest, pk: int, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """Every problem of the file with its line and column, in Chinese (``message``) and English (``message_en``)."""
+    job = selectors.import_get(actor=request_actor(request), pk=pk)
+    count, rows = selectors.import_problems(job=job, limit=limit, offset=offset)
+    return {"count": count, "items": [schemas.problem_out(p) for p in rows]}
+
+
+@router.get("/datahub/quality/rules", response=schemas.RulesOut, operation_id="datahub_quality_rules_get")
+def quality_rules_get(request: HttpRequest, resource_code: str) -> dict[str, Any]:
+    actor = request_actor(request)
+    resource = _resource(request, resource_code)
+    return {"resource_code": resource.code, "rules": selectors.quality_rules(actor=actor, resource=resource)}
+
+
+@router.put("/datahub/quality/rules", response=schemas.RulesOut, operation_id="datahub_quality_rules_set")
+def quality_rules_set(request: HttpRequest, payload: schemas.RulesIn) -> dict[str, Any]:
+    """Replace a resource's rules. Unknown keys or kinds, unknown columns and bad patterns answer 422."""
+    actor = request_actor(request)
+    resource = _resource(request, payload.resource_code)
+    ruleset = quality.quality_rules_set(actor=actor, resource=resource, rules=payload.rules)
+    return {"resource_code": resource.code, "rules": ruleset.rules}
+
+
+@router.post("/datahub/quality/runs", response={201: schemas.QualityRunOut}, operation_id="datahub_quality_run_create")
+def quality_run_create(request: HttpRequest, payload: schemas.ResourceRef) -> tuple[int, dict[str, Any]]:
+    """Run the rules now (the provider's data officer)."""
+    actor = request_actor(request)
+    run = quality.quality_run(actor=actor, resource=_resource(request, payload.resource_code))
+    if run is None:
+        raise NotFound(_no_rules)
+    return 201, schemas.run_out(run)
+
+
+@router.get("/datahub/quality/runs/latest", response=schemas.QualityRunOut, operation_id="datahub_quality_run_get")
+def quality_run_latest(request: HttpRequest, resource_code: str) -> dict[str, Any]:
+    actor = request_actor(request)
+    run = selectors.quality_latest(actor=actor, resource=_resource(request, resource_code))
+    if run is None:
+        raise NotFound(_no_rules)
+    return schemas.run_out(run)
+
+
+@router.get("/datahub/quality/failures", response=schemas.FailuresOut, operation_id="datahub_quality_failure_list")
+def quality_failure_list(
+    request: HttpRequest, resource_code: str, rule: int, limit: int = 50, offset: int = 0
+) -> dict[str, Any]:
+    """The rows breaking rule ``rule`` (its index) now, paged; personal columns are left out."""
+    actor = request_actor(request)
+    resource = _resource(request, resource_code)
+    count, columns, rows = selectors.quality_failures(
+        actor=actor, resource=resource, rule_index=rule, limit=limit, offset=offset
+    )
+    return {"count": count, "columns": columns, "items": rows}
+
+
+@router.get(
+    "/datahub/quality/departments", response=schemas.DepartmentScoreListOut, operation_id="datahub_quality_score_list"
+)
+def quality_score_list(request: HttpRequest) -> dict[str, Any]:
+    """Each provider's mean quality score over its resources' latest runs."""
+    rows = selectors.quality_department_scores(actor=request_actor(request))
+    return {"count": len(rows), "items": [dataclasses.asdict(r) for r in rows]}
+
+
+@router.get("/datahub/access-seals", response=schemas.SealListOut, operation_id="datahub_access_seal_list")
+def access_seal_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """The days of the data-API log sealed in the ledger (Merkle root, entries, ledger entry), newest first."""
+    count, rows = selectors.access_seal_list(actor=request_actor(request), limit=limit, offset=offset)
+    return {"count": count, "items": [schemas.seal_out(s) for s in rows]}
+
+
+@router.get(
+    "/datahub/access-seals/{day}/verify", response=schemas.VerificationOut, operation_id="datahub_access_seal_verify"
+)
+def access_seal_verify(request: HttpRequest, day: dt.date) -> dict[str, Any]:
+    """Recompute a day's root and compare it with the ledger; ``first_difference`` names the first entry that was
+    changed, inserted or removed."""
+    selectors.access_seal_list(actor=request_actor(request), limit=0)
+    return dataclasses.asdict(access_log.access_log_verify(day=day))

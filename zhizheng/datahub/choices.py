@@ -79,6 +79,7 @@ class Source(models.TextChoices):
     LEGAL_PERSONS = "legal_persons", _("Legal-person registry")
     SPATIAL = "spatial", _("Spatial units")
     MACRO = "macro", _("Macro-economic series")
+    UPLOAD = "upload", _("Uploaded table")
 
 
 class RequestStatus(models.TextChoices):
@@ -89,3 +90,38 @@ class RequestStatus(models.TextChoices):
 
 DATA_OFFICE = "SJJ"
 """The data office (数据局) whose data officers review the catalogue."""
+
+
+class ImportStatus(models.TextChoices):
+    """An upload's way from file to table (transitions in ``services.imports``)."""
+
+    REVIEW = "review", _("Schema awaiting review")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DECISION = "decision", _("Problems found: accept the rows that passed or discard")
+    DONE = "done", _("Imported")
+    DISCARDED = "discarded", _("Discarded")
+    FAILED = "failed", _("Failed")
+
+
+class FileFormat(models.TextChoices):
+    CSV = "csv", _("CSV")
+    XLSX = "xlsx", _("Excel workbook (XLSX)")
+
+
+class Mask(models.TextChoices):
+    """How a personal column of an uploaded table is masked when it is shared (``core.masking``)."""
+
+    NONE = "", _("Not personal")
+    ID_NUMBER = "id_number", _("Citizen ID number")
+    NAME = "name", _("Person's name")
+    PHONE = "phone", _("Phone number")
+    ADDRESS = "address", _("Address")
+    USCC = "uscc", _("Unified social credit code")
+    HIDDEN = "hidden", _("Hidden entirely")
+
+
+class QualityTrigger(models.TextChoices):
+    IMPORT = "import", _("After an import")
+    SCHEDULE = "schedule", _("Scheduled")
+    MANUAL = "manual", _("By hand")

@@ -25,6 +25,8 @@ class Perm(enum.StrEnum):
     REQUEST = "datahub.request.create"
     DECIDE = "datahub.request.decide"
     SEE_REQUEST = "datahub.request.view"
+    REGISTER_APP = "datahub.app.register"
+    MANAGE_APP = "datahub.app.manage"
 
 
 def _staff(actor: Actor, obj: Any) -> bool:
@@ -70,6 +72,14 @@ def _sees_request(actor: Actor, obj: Any) -> bool:
     return department is not None and any(d == department and r in REQUESTER_ROLES for d, r in actor.roles)
 
 
+def _signed_in(actor: Actor, obj: Any) -> bool:
+    return actor.kind is ActorKind.USER and actor.user_id is not None
+
+
+def _app_owner(actor: Actor, obj: Any) -> bool:
+    return _signed_in(actor, obj) and (actor.is_superuser or getattr(obj, "owner_id", None) == actor.user_id)
+
+
 class DatahubPolicy(Policy[Perm]):
     permission_enum = Perm
     rules = {
@@ -79,6 +89,8 @@ class DatahubPolicy(Policy[Perm]):
         Perm.REQUEST: _requester,
         Perm.DECIDE: _decider,
         Perm.SEE_REQUEST: _sees_request,
+        Perm.REGISTER_APP: _signed_in,
+        Perm.MANAGE_APP: _app_owner,
     }
 
 

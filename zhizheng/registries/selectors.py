@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -17,7 +18,14 @@ from zhizheng.core.errors import NotFound, PermissionDenied
 from zhizheng.core.masking import mask_address, mask_id_number, mask_name
 from zhizheng.registries.access import access_log, may_read_somehow, require_read
 from zhizheng.registries.choices import Purpose, ResidentStatus
-from zhizheng.registries.models import LegalPerson, RecordChange, RegistryAccess, Resident
+from zhizheng.registries.models import (
+    EconomicObservation,
+    LegalPerson,
+    RecordChange,
+    RegistryAccess,
+    Resident,
+    SpatialUnit,
+)
 from zhizheng.registries.permissions import Perm, policy
 
 MAX_PAGE_SIZE = 100
@@ -273,6 +281,23 @@ def living_resident_matches(*, id_number: str, name: str) -> bool:
     return Resident.objects.filter(
         id_number=id_number.strip().upper(), name=name.strip(), status=ResidentStatus.ALIVE
     ).exists()
+
+
+def spatial_unit_table() -> QuerySet[SpatialUnit]:
+    """Spatial units as a public table (no personal data; the data hub filters, sorts and pages it by column:
+    ``code``, ``name``, ``level``, ``parent__code``, ``area_km2``)."""
+    return SpatialUnit.objects.all()
+
+
+def economic_observation_table() -> QuerySet[EconomicObservation]:
+    """Macro-economic observations as a public table (``indicator__code``, ``indicator__name``, ``period``,
+    ``value``, ``indicator__unit``) for the data hub."""
+    return EconomicObservation.objects.all()
+
+
+def legal_person_codes() -> QuerySet[LegalPerson, Any]:
+    """The unified social credit codes of the registry (``values("uscc")``, for reference checks in SQL)."""
+    return LegalPerson.objects.values("uscc")
 
 
 def legal_person_exists(*, uscc: str) -> bool:

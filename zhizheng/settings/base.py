@@ -305,6 +305,12 @@ CELERY_BEAT_SCHEDULE["govservices-supervision-warnings"] = {
 }
 # Working days a department has to answer a 差评 with its rectification (国办发〔2019〕51号: 15).
 GOVSERVICES_RECTIFICATION_DAYS = env.int("GOVSERVICES_RECTIFICATION_DAYS", default=15)
+# Data hub: quality rules of every uploaded table once a day; the access log's Merkle root of each finished day in the
+# ledger (the job seals every unsealed day of the past week, so an hourly run catches up after downtime).
+CELERY_BEAT_SCHEDULE["datahub-quality"] = {"task": "datahub.quality_scheduled", "schedule": 86400.0}
+CELERY_BEAT_SCHEDULE["datahub-access-log-seal"] = {"task": "datahub.access_log_seal", "schedule": 3600.0}
+# Largest upload accepted by the data hub (bytes); files are streamed, so this bounds disk, not memory.
+DATAHUB_UPLOAD_MAX_BYTES = env.int("DATAHUB_UPLOAD_MAX_BYTES", default=1024 * 1024 * 1024)
 
 # Message classifier (cityevents): an artefact directory, or a directory whose newest artefact is loaded.
 MESSAGE_CLASSIFIER_ARTEFACT = env.str(
@@ -321,3 +327,16 @@ GOVSERVICES_PAYMENT_SANDBOX_SECRET = env.str("GOVSERVICES_PAYMENT_SANDBOX_SECRET
 # Minutes before an unpaid payment order expires; overdue orders are closed every five minutes.
 GOVSERVICES_PAYMENT_EXPIRY_MINUTES = env.int("GOVSERVICES_PAYMENT_EXPIRY_MINUTES", default=30)
 CELERY_BEAT_SCHEDULE["govservices-payments-expire"] = {"task": "govservices.payments_expire", "schedule": 300.0}
+# --- Open data (datahub: /data/, CKAN Action API, DCAT) -----------------------------------------------------------
+DATAHUB_SITE_TITLE = env.str("DATAHUB_SITE_TITLE", default="智政开放数据 Zhizheng Open Data")
+DATAHUB_SITE_DESCRIPTION = env.str(
+    "DATAHUB_SITE_DESCRIPTION", default="政府开放数据目录 · The government's open data catalogue"
+)
+# The licence of open datasets (CKAN license_id/title/url; dct:license in DCAT).
+DATAHUB_OPEN_LICENSE = {
+    "id": env.str("DATAHUB_LICENSE_ID", default="CC-BY-4.0"),
+    "title": env.str("DATAHUB_LICENSE_TITLE", default="Creative Commons Attribution 4.0"),
+    "url": env.str("DATAHUB_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"),
+}
+# Calls per minute per client address for callers without an app key (apps have their own limit).
+DATAHUB_ANONYMOUS_RATE_LIMIT = env.int("DATAHUB_ANONYMOUS_RATE_LIMIT", default=60)

@@ -1,5 +1,12 @@
 """State changes of the data hub: the catalogue, the base-registry loader, sharing and the data API."""
 
+from zhizheng.datahub.services.apps import (
+    app_authenticate,
+    app_register,
+    app_revoke,
+    call_admit,
+    usage_record,
+)
 from zhizheng.datahub.services.catalogue import (
     ItemSpec,
     ResourceSpec,
@@ -11,6 +18,7 @@ from zhizheng.datahub.services.catalogue import (
     resource_update,
 )
 from zhizheng.datahub.services.data_access import DataPage, data_read
+from zhizheng.datahub.services.open_data import OPEN_CATALOGUE, open_catalogue_load, resource_tags_set
 from zhizheng.datahub.services.registry_load import BASE_RESOURCES, LoadResult, registry_resources_load
 from zhizheng.datahub.services.sharing import (
     Issued,
@@ -25,15 +33,21 @@ from zhizheng.datahub.services.sharing import (
 
 __all__ = [
     "BASE_RESOURCES",
+    "OPEN_CATALOGUE",
     "DataPage",
     "Issued",
     "ItemSpec",
     "LoadResult",
     "RequestSpec",
     "ResourceSpec",
+    "app_authenticate",
+    "app_register",
+    "app_revoke",
+    "call_admit",
     "data_read",
     "deadline_state",
     "grant_revoke",
+    "open_catalogue_load",
     "registry_resources_load",
     "request_approve",
     "request_create",
@@ -44,5 +58,7 @@ __all__ = [
     "resource_return",
     "resource_snapshot",
     "resource_submit",
+    "resource_tags_set",
     "resource_update",
+    "usage_record",
 ]

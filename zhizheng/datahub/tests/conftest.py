@@ -76,3 +76,24 @@ def loaded(hub: Hub) -> Hub:
     registry_factories.resident(name="王小明", male=True)
     registry_factories.resident(name="李华", district="990102")
     return hub
+
+
+@pytest.fixture
+def open_city(hub: Hub) -> Hub:
+    """The base resources, spatial units, two years of macro series, the demo tables and the demo open catalogue:
+    twelve open datasets, four with rows (spatial units, macro series, public toilets, car parks)."""
+    import datetime as dt
+
+    from zhizheng.datahub.services import open_catalogue_load, registry_resources_load
+    from zhizheng.datahub.services.demo import demo_tables_load
+    from zhizheng.registries.economy import economic_series_load
+    from zhizheng.registries.spatial import spatial_units_load
+
+    for code in ("STHJJ", "JTYSJ", "WJW", "XZSPJ", "CGJ", "WGLJ"):
+        department(code)
+    registry_resources_load(actor=SYSTEM)
+    spatial_units_load(actor=SYSTEM)
+    economic_series_load(actor=SYSTEM, until=dt.date(2026, 9, 30), years=2)
+    demo_tables_load(actor=SYSTEM, today=dt.date(2026, 9, 30))
+    open_catalogue_load(actor=SYSTEM)
+    return hub

@@ -28,7 +28,8 @@ from zhizheng.cityevents import history as cityevents_history
 from zhizheng.cityevents.taxonomy import categories_load
 from zhizheng.core.actor import SYSTEM
 from zhizheng.core.validators import USCC_CHARACTERS, check_id_number, id_number_make, uscc_make
-from zhizheng.datahub.services import registry_resources_load
+from zhizheng.datahub.services import open_catalogue_load, registry_resources_load
+from zhizheng.datahub.services.demo import demo_tables_load
 from zhizheng.govservices import history as govservices_history
 from zhizheng.govservices import services as govservices_services
 from zhizheng.govservices.models import ServiceItem
@@ -303,6 +304,10 @@ class Command(BaseCommand):
             event_history = cityevents_history.history_load(actor=SYSTEM)
             # --- datahub (issue 7): the base-registry resources in the GB/T 21063 catalogue --------------------
             data_resources = registry_resources_load(actor=SYSTEM)
+            # --- datahub (issue 7, part 2): uploaded tables (public toilets, car parks) with quality rules ------
+            data_rows = demo_tables_load(actor=SYSTEM, today=TODAY, seed=options["seed"])
+            # --- datahub (issue 7, part 5): open resources on /data/ (tags the two tables too) ---------
+            open_resources = open_catalogue_load(actor=SYSTEM)
         # --- govservices (issue 4, part 8): a year of applications, warnings, ratings and visits (own batches) --
         applicants = self._load_applicants(residents, businesses, counts)
         service_history = govservices_history.history_load(
@@ -333,6 +338,8 @@ class Command(BaseCommand):
             f" in the past year ({service_history.events} timeline steps, {service_history.warnings} warnings,"
             f" {service_history.ratings} ratings, {service_history.rectifications} rectifications,"
             f" {service_history.visits} visits)",
+            f"  data tables    +{data_rows} rows (公共厕所, 公共停车场 uploaded tables with quality rules)",
+            f"  open data      +{open_resources} open resources on /data/ (with the open base resources)",
             f"Demo log-ins (password {DEMO_PASSWORD}): {', '.join(['citizen', 'agent', *DEMO_STAFF])}; "
             "see docs/demo-logins.md.",
         ]
