@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 
 from zhizheng.accounts.api import API_AUTH, request_actor
 from zhizheng.cityevents import selectors, services
 from zhizheng.cityevents.choices import Source, Status
 from zhizheng.cityevents.classifier import classify
+from zhizheng.cityevents.errors import check_page, lazy_message
 from zhizheng.cityevents.models import Event
 from zhizheng.cityevents.schemas import (
     ClassifyIn,
@@ -80,7 +83,9 @@ def event_create(request: HttpRequest, payload: EventIn) -> tuple[int, dict[str,
     """Report an event (采集). The answer carries the tracking token, shown only this once."""
     actor = request_actor(request)
     if payload.source not in API_SOURCES:
-        raise ValidationFailed(field_errors={"source": ["mobile, portal, sensor, patrol or hotline"]})
+        raise ValidationFailed(
+            field_errors={"source": [_("The source must be mobile, portal, sensor, patrol or hotline.")]}
+        )
     event, token = services.event_report(
         actor=actor,
         report=services.Report(
@@ -110,13 +115,17 @@ def event_create(request: HttpRequest, payload: EventIn) -> tuple[int, dict[str,
 
 @router.get("/cityevents/events", response=EventListOut, operation_id="cityevents_event_list")
 def event_list(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
-    """The events the caller may see, newest first ({count, items}; at most 100 per page)."""
+    """The events the caller may see, newest first ({count, items}; 1 to 100 per page, else 422)."""
     actor = request_actor(request)
+    problems: dict[str, list[str | Promise]] = {}
     if page.status and page.status not in Status.values:
-        raise ValidationFailed(field_errors={"status": [", ".join(Status.values)]})
-    limit, offset = max(0, min(page.limit, MAX_PAGE_SIZE)), max(0, page.offset)
+        problems["status"] = [
+            lazy_message(_("The status must be one of: %(statuses)s."), statuses=", ".join(Status.values))
+        ]
+    check_page(limit=page.limit, offset=page.offset, maximum=MAX_PAGE_SIZE, problems=problems)
     queryset = selectors.event_list(actor=actor, status=page.status, department_code=page.department)
-    return {"count": queryset.count(), "items": [event_out(e) for e in queryset[offset : offset + limit]]}
+    items = queryset[page.offset : page.offset + page.limit]
+    return {"count": queryset.count(), "items": [event_out(e) for e in items]}
 
 
 @router.get("/cityevents/events/{event_id}", response=EventOut, operation_id="cityevents_event_get")

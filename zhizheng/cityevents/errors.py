@@ -34,6 +34,28 @@ class EventInvalid(ValidationFailed):
     message = _("The report is incomplete or invalid. Correct the fields named below.")
 
 
+class InvalidListParameter(ValidationFailed):
+    """A list's ``limit``, ``offset`` or filter is out of range (422 naming every bad field), as in govservices:
+    a silently clamped page would let a client believe it had read everything."""
+
+    code = "cityevents.invalid_list_parameter"
+    message = _("A list parameter is invalid: correct the fields named.")
+
+
+def check_page(
+    *, limit: int, offset: int, maximum: int, problems: dict[str, list[str | Promise]] | None = None
+) -> None:
+    """Raise ``InvalidListParameter`` naming every bad list parameter: ``limit``/``offset`` and any ``problems``
+    the caller already found."""
+    problems = dict(problems or {})
+    if not 1 <= limit <= maximum:
+        problems["limit"] = [lazy_message(_("Ask for between 1 and %(max)d items."), max=maximum)]
+    if offset < 0:
+        problems["offset"] = [_("The offset cannot be negative.")]
+    if problems:
+        raise InvalidListParameter(field_errors=problems)
+
+
 class CategoryNotFound(NotFound):
     code = "cityevents.category_not_found"
     message = _("There is no category with code “%(code)s”.")

@@ -64,7 +64,9 @@ def operations_overview(*, actor: Actor, now: dt.datetime | None = None) -> Over
     names = dict(Division.objects.values_list("code", "name"))
     districts = events.exclude(district_code="").values_list("district_code").annotate(n=Count("id", distinct=True))
     overview.by_district = sorted(((names.get(code, code), n) for code, n in districts), key=lambda r: -r[1])
-    start = (moment - dt.timedelta(days=TREND_DAYS - 1)).date()
+    # Days in the current time zone (Asia/Shanghai), as TruncDate counts them: a UTC date would drop today's
+    # events between 00:00 and 08:00 Beijing time.
+    start = timezone.localdate(moment) - dt.timedelta(days=TREND_DAYS - 1)
     reported = dict(
         events.filter(reported_at__date__gte=start)
         .annotate(day=TruncDate("reported_at"))

@@ -66,7 +66,7 @@ def test_report_through_the_api_and_read_it_back(client, loop, django_assert_max
     got = client.get(f"{EVENTS}/{event.pk}").json()
     assert (got["category_code"], got["latitude"], got["status"]) == ("160101", 39.9, "collected")
     with django_assert_max_num_queries(8):
-        listed = client.get(EVENTS, {"limit": 500}).json()
+        listed = client.get(EVENTS, {"limit": 100}).json()
     assert (listed["count"], [i["id"] for i in listed["items"]]) == (1, [event.pk])
 
 
@@ -80,7 +80,47 @@ def test_api_report_errors(client, loop):
     response = _post(client, EVENTS, {"description": "x", "address": "a", "source": "hotline"})
     assert (response.status_code, response.json()["code"]) == (403, "core.permission_denied")
     assert Event.objects.count() == 0
-    assert client.get(EVENTS, {"status": "lost"}).status_code == 422
+
+
+def test_api_field_errors_are_translated(client, loop):
+    client.force_login(loop.citizen.user)
+    body = _post(client, EVENTS, {"description": "x", "address": "a", "source": "open311"}).json()
+    assert body["errors"]["source"] == ["来源必须是 mobile、portal、sensor、patrol 或 hotline。"]
+    assert body["errors_en"]["source"] == ["The source must be mobile, portal, sensor, patrol or hotline."]
+    body = client.get(EVENTS, {"status": "lost"}).json()
+    assert body["code"] == "cityevents.invalid_list_parameter"
+    assert body["errors"]["status"][0].startswith("状态必须是以下之一：collected, ")
+    assert body["errors_en"]["status"][0].startswith("The status must be one of: collected, ")
+
+
+@pytest.mark.parametrize(
+    ("params", "fields"),
+    [
+        ({"limit": 0}, ["limit"]),
+        ({"limit": 101}, ["limit"]),
+        ({"offset": -1}, ["offset"]),
+        ({"limit": -5, "offset": -1, "status": "lost"}, ["limit", "offset", "status"]),
+    ],
+)
+def test_bad_list_parameters_are_a_422_naming_every_field(client, loop, params, fields):
+    factories.report(loop.citizen.actor)
+    client.force_login(loop.citizen.user)
+    response = client.get(EVENTS, params)
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["code"], sorted(body["errors"])) == ("cityevents.invalid_list_parameter", fields)
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_list_pages_with_limit_and_offset(client, loop):
+    first, _ = factories.report(loop.citizen.actor)
+    second, _ = factories.report(loop.citizen.actor)
+    client.force_login(loop.citizen.user)
+    everything = [i["id"] for i in client.get(EVENTS, {"limit": 100}).json()["items"]]
+    assert sorted(everything) == sorted([first.pk, second.pk])
+    page = client.get(EVENTS, {"limit": 1, "offset": 1}).json()
+    assert (page["count"], [i["id"] for i in page["items"]]) == (2, everything[1:])
+    assert client.get(EVENTS, {"offset": 5}).json() == {"count": 2, "items": []}
 
 
 def test_other_peoples_events_are_404(client, loop):

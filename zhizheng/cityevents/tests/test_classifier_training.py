@@ -49,6 +49,7 @@ def test_training_saves_a_versioned_artefact_with_metrics(small_run):
     assert 0 <= calibration["expected_calibration_error"] <= 1
     assert metrics["cross_validation"]["folds"] == 2
     assert metrics["latency"]["single_ms"] > 0
+    assert 0 < metrics["latency"]["single_p50_ms"] <= metrics["latency"]["single_p95_ms"]
 
 
 def test_saved_artefact_loads_and_classifies(small_run):

@@ -244,3 +244,18 @@ def test_operations_view_figures(client, loop, django_assert_max_num_queries):
     partial = client.get("/events/operations/", HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial
     assert "zz-ops-data" in partial
+
+
+@pytest.mark.parametrize("utc_hour", [1, 12, 19, 23])
+def test_operations_trend_counts_days_in_beijing_time(loop, utc_hour):
+    import datetime as dt
+
+    from zhizheng.cityevents.operations import operations_overview
+
+    event, _ = factories.report(ANONYMOUS)
+    # 3 December at utc_hour UTC is 3 December (before 16:00 UTC) or 4 December (after) in Beijing.
+    moment = dt.datetime(2026, 12, 3, utc_hour, 30, tzinfo=dt.UTC)
+    Event.objects.filter(pk=event.pk).update(reported_at=moment)
+    trend = operations_overview(actor=loop.dispatcher.actor, now=moment).trend
+    beijing_day = "2026-12-04" if utc_hour >= 16 else "2026-12-03"
+    assert (trend["days"][-1], trend["reported"][-1], sum(trend["reported"])) == (beijing_day, 1, 1)

@@ -79,6 +79,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{cv['folds']}-fold grouped CV: macro-F1 {f1['mean']:.4f} ± {f1['std']:.4f}")
         lat = metrics["latency"]
         self.stdout.write(
-            f"latency: {lat['single_ms']:.2f} ms/message one at a time, "
+            f"latency: {lat['single_ms']:.2f} ms/message one at a time "
+            f"(p50 {lat.get('single_p50_ms', 0):.2f}, p95 {lat.get('single_p95_ms', 0):.2f}), "
             f"{lat['batch_ms']:.3f} ms/message in a batch of {lat['batch_size']}"
         )
