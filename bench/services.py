@@ -139,13 +139,31 @@ def _fixtures(clients: int) -> tuple[list[tuple[Session, dict[str, Any]]], Sessi
     orgs_services.memberships_grant_many(actor=SYSTEM, grants=[(caseworker.pk, DEPARTMENT, "caseworker")])
     citizens = []
     for i, record in enumerate(records):
+        # 免提交: the ID card the government issued is attached with the applicant's consent, not uploaded.
+        id_card = certificates_services.certificate_issue(
+            actor=SYSTEM,
+            certificate_type="CT-SFZ",
+            holder=record.id_number,
+            subject={
+                "name": record.name,
+                "id_number": record.id_number,
+                "gender": "女",
+                "ethnicity": "汉族",
+                "birth_date": record.birth_on.isoformat(),
+                "address": record.household_address,
+                "issuing_authority": "示范市公安局西城分局",
+                "valid_from": "2020-01-01",
+                "valid_to": "2040-01-01",
+            },
+        )
         form = {
             "person": {"name": record.name, "id_number": record.id_number, "mobile": "13800138000"},
-            "materials": {"m1": "certificate:SFZ-1"},
+            "materials": {"m1": f"certificate:{id_card.serial}"},
             "delivery": "electronic",
             "remarks": "",
         }
-        citizens.append((_session_for(User.objects.get(username=f"bench-citizen-{i}")), form))
+        application = {"item": ITEM, "form": form, "certificate_consents": [id_card.serial]}
+        citizens.append((_session_for(User.objects.get(username=f"bench-citizen-{i}")), application))
     return citizens, _session_for(caseworker)
 
 
@@ -235,9 +253,11 @@ def _timed(
     return json.loads(content) if content else {}
 
 
-def _lifecycle(port: int, citizen: Session, form: dict[str, Any], caseworker: Session, timings: Timings | None) -> None:
+def _lifecycle(
+    port: int, citizen: Session, application: dict[str, Any], caseworker: Session, timings: Timings | None
+) -> None:
     base = "/api/v1/services/applications"
-    submitted = _timed(timings, "submit", port, "POST", base, {"item": ITEM, "form": form}, citizen, 201)
+    submitted = _timed(timings, "submit", port, "POST", base, application, citizen, 201)
     receipt = submitted["receipt_number"]
     _timed(timings, "accept", port, "POST", f"{base}/{receipt}/accept", {}, caseworker, 200)
     approved = _timed(timings, "approve", port, "POST", f"{base}/{receipt}/approve", {}, caseworker, 200)
