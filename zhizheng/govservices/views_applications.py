@@ -18,11 +18,12 @@ from zhizheng.core.errors import DomainError, NotFound, ValidationFailed
 from zhizheng.govservices import application_services as applications
 from zhizheng.govservices import material_reuse, selectors, supervision_selectors, workflow_services
 from zhizheng.govservices.application_forms import data_from_post, fields_for
-from zhizheng.govservices.choices import ApplicationStatus
+from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, StepStatus
 from zhizheng.govservices.form_schemas import FormDefinition, form_definition
 from zhizheng.govservices.models import Application
 
 QUEUE_PAGE_SIZE = 50
+CLOSED = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN})
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -145,10 +146,29 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
     found = _visible(request, receipt_number)
     if found.applicant_id != _actor(request).user_id:
         raise Http404
-    return render(request, "govservices/application.html", _case_context(found, message=""))
+    return render(request, "govservices/application.html", _case_context(found, actor=_actor(request), message=""))
 
 
-def _case_context(found: Application, *, message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def _allowed(actor: Actor, found: Application) -> tuple[list[str], str]:
+    """What the page offers this actor: the applicant may withdraw while the table allows it; staff exactly the
+    acts the services would let them take now (``application_services.staff_actions``), and why approval waits
+    when they hold the decision but another department's review or the fee is outstanding."""
+    if actor.user_id is not None and found.applicant_id == actor.user_id:
+        return [a for a in applications.allowed_actions(found) if a == ApplicationAction.WITHDRAWN], ""
+    allowed = applications.staff_actions(actor, found)
+    waits = ""
+    if ApplicationAction.APPROVED in applications.allowed_actions(found) and ApplicationAction.APPROVED not in allowed:
+        refusal = applications.decision_refusal(actor, found) if allowed else None
+        if refusal is not None and refusal.status == 409:
+            waits = str(refusal.detail)
+    return allowed, waits
+
+
+def _case_context(
+    found: Application, *, actor: Actor, message: str, errors: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    allowed, approval_waits = _allowed(actor, found)
+    steps = list(selectors.application_steps(application=found))
     shown = fields_for(form_definition(found.item), found.form_data, {}, {})
     attached = material_reuse.attachments_verified(application=found)
     attached_keys = {f"materials.{a.attachment.material_key}" for a in attached}
@@ -157,9 +177,12 @@ def _case_context(found: Application, *, message: str, errors: dict[str, list[st
         "application": found,
         "form_fields": [f for f in shown if f.value not in ("", None, [], {}) and f.name not in attached_keys],
         "events": list(selectors.application_events(application=found)),
-        "steps": list(selectors.application_steps(application=found)),
+        "steps": steps,
+        "active_steps": [s for s in steps if s.status == StepStatus.ACTIVE],
         "payments": list(selectors.application_payments(application=found)),
-        "allowed": applications.allowed_actions(found),
+        "allowed": allowed,
+        "approval_waits": approval_waits,
+        "closed": found.status in CLOSED,
         "departments": selectors.departments_for_transfer(),
         "fee_suggestions": workflow_services.fee_suggestions(found.item.fee_standard) if found.item.fee_charged else [],
         "message": message,
@@ -176,7 +199,10 @@ def withdraw(request: HttpRequest, receipt_number: str) -> HttpResponse:
         applications.application_withdraw(actor=_actor(request), application=found)
     except DomainError as exc:
         return render(
-            request, "govservices/application.html", _case_context(found, message=exc.detail), status=exc.status
+            request,
+            "govservices/application.html",
+            _case_context(found, actor=_actor(request), message=exc.detail),
+            status=exc.status,
         )
     return redirect("govservices:application", receipt_number=receipt_number)
 
@@ -203,7 +229,7 @@ def case(request: HttpRequest, receipt_number: str) -> HttpResponse:
     found = _visible(request, receipt_number)
     if found.applicant_id == _actor(request).user_id:
         return redirect("govservices:application", receipt_number=receipt_number)
-    return render(request, "govservices/case.html", _case_context(found, message=""))
+    return render(request, "govservices/case.html", _case_context(found, actor=_actor(request), message=""))
 
 
 def _fen(yuan: str) -> int:
@@ -250,9 +276,9 @@ def case_act(request: HttpRequest, receipt_number: str, action: str) -> HttpResp
     except DomainError as exc:
         if exc.status == 404:
             raise Http404 from None
-        context = _case_context(found, message=exc.detail, errors=_errors(exc))
+        context = _case_context(found, actor=_actor(request), message=exc.detail, errors=_errors(exc))
         return render(request, template, context, status=200 if request.headers.get("HX-Request") else exc.status)
-    return render(request, template, _case_context(found, message=""))
+    return render(request, template, _case_context(found, actor=_actor(request), message=""))
 
 
 def reuse_statistics(request: HttpRequest) -> HttpResponse:
