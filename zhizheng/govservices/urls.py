@@ -29,6 +29,7 @@ urlpatterns = [
     path("statistics/reuse/", views_applications.reuse_statistics, name="reuse_statistics"),
     path("queue/", views_applications.queue, name="queue"),
     path("queue/<str:receipt_number>/", views_applications.case, name="case"),
+    path("queue/<str:receipt_number>/materials/<str:key>/", views_applications.case_material, name="case_material"),
     path("queue/<str:receipt_number>/<str:action>/", views_applications.case_act, name="case_act"),
     path("applications/<str:receipt_number>/rate/", views_supervision.rate, name="rate"),
     path("supervision/", views_supervision.supervision, name="supervision"),
