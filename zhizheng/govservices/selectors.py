@@ -24,6 +24,7 @@ from zhizheng.govservices.choices import ApplicationStatus, Audience
 from zhizheng.govservices.models import (
     Application,
     ApplicationEvent,
+    ApplicationMessage,
     CatalogueRevision,
     ClickCount,
     LifeEvent,
@@ -453,6 +454,13 @@ def application_queue_counts(*, actor: Actor) -> dict[str, int]:
     counts = {str(status): 0 for status in QUEUE_STATUSES}
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+def application_messages(*, application: Application) -> list[ApplicationMessage]:
+    """The conversation of an application the caller already may see, oldest first, with the authors' names."""
+    return list(
+        ApplicationMessage.objects.filter(application=application).select_related("author").order_by("created_at", "id")
+    )
 
 
 def application_steps(*, application: Application) -> QuerySet[ProcessStep]:

@@ -26,6 +26,7 @@ urlpatterns = [
     path("applications/", views_applications.my_applications, name="my_applications"),
     path("applications/<str:receipt_number>/", views_applications.application, name="application"),
     path("applications/<str:receipt_number>/withdraw/", views_applications.withdraw, name="withdraw"),
+    path("applications/<str:receipt_number>/messages/", views_applications.message_post, name="message_post"),
     path("statistics/reuse/", views_applications.reuse_statistics, name="reuse_statistics"),
     path("queue/", views_applications.queue, name="queue"),
     path("queue/<str:receipt_number>/", views_applications.case, name="case"),

@@ -19,6 +19,7 @@ from zhizheng.core.errors import DomainError, NotFound, PermissionDenied, Valida
 from zhizheng.govservices import (
     application_forms,
     material_reuse,
+    message_services,
     queue_selectors,
     selectors,
     supervision_selectors,
@@ -29,6 +30,7 @@ from zhizheng.govservices.application_forms import data_from_post, fields_for
 from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, StepStatus, WarningLevel
 from zhizheng.govservices.form_schemas import FormDefinition, form_definition
 from zhizheng.govservices.models import Application
+from zhizheng.govservices.permissions import ApplicationPerm, application_policy
 
 QUEUE_PAGE_SIZE = 50
 CLOSED = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN})
@@ -154,6 +156,7 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
     found = _visible(request, receipt_number)
     if found.applicant_id != _actor(request).user_id:
         raise Http404
+    message_services.application_messages_read(actor=_actor(request), application=found)
     return render(request, "govservices/application.html", _case_context(found, actor=_actor(request), message=""))
 
 
@@ -170,6 +173,47 @@ def _allowed(actor: Actor, found: Application) -> tuple[list[str], str]:
         if refusal is not None and refusal.status == 409:
             waits = str(refusal.detail)
     return allowed, waits
+
+
+def _conversation(
+    actor: Actor, found: Application, *, errors: dict[str, list[str]] | None = None, text: str = "", problem: str = ""
+) -> dict[str, Any]:
+    """The messages panel: the conversation, whether this actor may write in it, and a refused message's errors."""
+    return {
+        "conversation": selectors.application_messages(application=found),
+        "can_message": application_policy.has(actor, ApplicationPerm.MESSAGE, found),
+        "message_errors": errors or {},
+        "message_text": text,
+        "message_problem": problem,
+    }
+
+
+@login_required
+@require_POST
+def message_post(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    """The applicant or the handling department writes a message; HTMX swaps the messages panel (errors inline),
+    without HTMX the page reloads."""
+    actor = _actor(request)
+    found = _visible(request, receipt_number)
+    text = request.POST.get("text", "")
+    own = found.applicant_id == actor.user_id
+    htmx = bool(request.headers.get("HX-Request"))
+    try:
+        message_services.application_message_post(actor=actor, application=found, text=text)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        panel = _conversation(actor, found, errors=_errors(exc), text=text, problem=str(exc.detail))
+        if htmx:
+            return render(request, "govservices/partials/messages.html", {"application": found, **panel})
+        page = {**_case_context(found, actor=actor, message=""), **panel}
+        template = "govservices/application.html" if own else "govservices/case.html"
+        return render(request, template, page, status=exc.status)
+    if htmx:
+        return render(
+            request, "govservices/partials/messages.html", {"application": found, **_conversation(actor, found)}
+        )
+    return redirect("govservices:application" if own else "govservices:case", receipt_number=receipt_number)
 
 
 def _with_source(field: Any, held: dict[str, Any]) -> dict[str, Any]:
@@ -213,6 +257,7 @@ def _case_context(
         "fee_suggestions": workflow_services.fee_suggestions(found.item.fee_standard) if found.item.fee_charged else [],
         "message": message,
         "errors": errors or {},
+        **_conversation(actor, found),
         **supervision_selectors.application_extras(application=found),
     }
 
@@ -262,6 +307,7 @@ def case(request: HttpRequest, receipt_number: str) -> HttpResponse:
     found = _visible(request, receipt_number)
     if found.applicant_id == _actor(request).user_id:
         return redirect("govservices:application", receipt_number=receipt_number)
+    message_services.application_messages_read(actor=_actor(request), application=found)
     return render(request, "govservices/case.html", _case_context(found, actor=_actor(request), message=""))
 
 
