@@ -482,4 +482,4 @@ def application_withdraw(request: HttpRequest, receipt_number: str) -> Applicati
 
 
 # The process, payment and life-event endpoints live in their own module on this router.
-from zhizheng.govservices import api_workflow  # noqa: E402, F401
+from zhizheng.govservices import api_messages, api_workflow  # noqa: E402, F401

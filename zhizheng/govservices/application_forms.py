@@ -5,6 +5,7 @@ errors on each), the posted HTML form turned back into the form's JSON (typed by
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -161,6 +162,24 @@ def _store_upload(upload: UploadedFile) -> str:
     token = secrets.token_urlsafe(24)
     default_storage.save(f"applications/{token}.{extension}", ContentFile(upload.read()))
     return f"upload:{token}"
+
+
+UPLOAD_REFERENCE = re.compile(r"^upload:([A-Za-z0-9_-]{32})$")
+CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
+def upload_stored(reference: object) -> tuple[str, str] | None:
+    """The storage path and content type of an uploaded material (``upload:<token>`` as the form holds it), or None
+    when the reference is not an upload or its file is gone. The token is random and checked against its pattern,
+    so no path can be smuggled in."""
+    match = UPLOAD_REFERENCE.match(reference) if isinstance(reference, str) else None
+    if match is None:
+        return None
+    for extension in SIGNATURES.values():
+        path = f"applications/{match.group(1)}.{extension}"
+        if default_storage.exists(path):
+            return path, CONTENT_TYPES[extension]
+    return None
 
 
 def data_from_post(

@@ -32,9 +32,9 @@ from zhizheng.core.errors import (
 )
 from zhizheng.core.workdays import CalendarWarning, add_working_days, count_working_days
 from zhizheng.govservices import material_reuse, notifications, workflow
-from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, OnlineLevel, StepKind
+from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, OnlineLevel, StepKind, StepStatus
 from zhizheng.govservices.form_schemas import FormInvalid, form_definition, form_validate
-from zhizheng.govservices.models import Application, ApplicationEvent, ProcessStep, ServiceItem
+from zhizheng.govservices.models import Application, ApplicationEvent, ServiceItem
 from zhizheng.govservices.permissions import ApplicationPerm, application_policy
 from zhizheng.govservices.selectors import ITEM_GUIDE_TEXT
 from zhizheng.ledger import services as ledger
@@ -144,8 +144,69 @@ def transition_check(application: Application, action: str) -> str:
 
 
 def allowed_actions(application: Application) -> list[str]:
-    """The actions the table allows from the application's current status (for pages to offer)."""
+    """The actions the table allows from the application's current status, whoever asks (see ``staff_actions``
+    for what one member of staff may do)."""
     return [action for (status, action) in TRANSITIONS if status == application.status]
+
+
+STAFF_ACTIONS = (A.ACCEPTED, A.SUPPLEMENT_REQUESTED, A.REVIEWED, A.FEE_ASSESSED, A.TRANSFERRED, A.REJECTED, A.APPROVED)
+"""The staff acts a case page offers (payment, withdrawal and resubmission are the applicant's; refunds follow
+their payment)."""
+
+
+def step_allows(actor: Actor, application: Application, action: str) -> bool:
+    """True when the process's current step lets ``actor`` take ``action`` (``ACTION_KINDS``; approval: a holder of
+    the decision step's roles). ``application`` carries its steps (``_with_steps``). The services refuse with 403
+    exactly when this is False, and the case page offers only what it allows."""
+    if actor.is_superuser:
+        return True
+    if action == A.APPROVED:
+        return workflow.may_act(actor, application, (K.DECIDE,), waiting_too=True)
+    kinds = ACTION_KINDS.get(action)
+    return kinds is None or workflow.may_act(actor, application, kinds, own_department=action in OWN_DEPARTMENT_ACTIONS)
+
+
+def decision_refusal(actor: Actor, application: Application) -> PermissionDenied | Conflict | None:
+    """Why ``actor`` cannot approve now, or None: not a holder of the decision step's roles (403); another
+    department's review still open once the deciding department's own open reviews are concluded by the decision
+    (409 ``ReviewPending``); an unpaid fee (409 ``PaymentRequired``). Pure: it reads the steps loaded on
+    ``application`` and foresees what ``_decision_reached`` does, which raises what this returns."""
+    if not step_allows(actor, application, A.APPROVED):
+        return PermissionDenied()
+    code = application.handling_department.code
+    concludes_own = actor.is_superuser or workflow.may_act(actor, application, (K.REVIEW,), own_department=True)
+    steps = [s for s in workflow.steps_of(application) if s.status in (StepStatus.ACTIVE, StepStatus.WAITING)]
+    active = [
+        s
+        for s in steps
+        if s.status == StepStatus.ACTIVE and not (concludes_own and s.kind == K.REVIEW and s.department.code == code)
+    ]
+    if not active:  # the process moves on to its next position, as ``workflow.steps_advance`` does
+        waiting = [s for s in steps if s.status == StepStatus.WAITING]
+        active = [s for s in waiting if s.position == waiting[0].position] if waiting else []
+    pending = sorted({s.department.name for s in active if s.kind == K.REVIEW})
+    if pending:
+        return ReviewPending(params={"departments": "、".join(pending)})
+    if any(s.kind == K.PAYMENT for s in active):
+        return PaymentRequired()
+    return None
+
+
+def staff_actions(actor: Actor, application: Application) -> list[str]:
+    """The staff acts ``actor`` may take on ``application`` now, by the same checks the services make: the
+    transition table, the policy, the current step's department and roles, and for approval ``decision_refusal``.
+    For the case page, which offers exactly these. Reads the application's steps once (none are written)."""
+    possible = [a for a in allowed_actions(application) if a in STAFF_ACTIONS]
+    if not possible or not application_policy.has(actor, ApplicationPerm.HANDLE, application):
+        return []
+    checked = _with_steps(application)
+    return [
+        action
+        for action in possible
+        if step_allows(actor, checked, action)
+        and (action != A.APPROVED or decision_refusal(actor, checked) is None)
+        and (action != A.FEE_ASSESSED or application.item.fee_charged)
+    ]
 
 
 def _receipt_number(now: dt.datetime) -> str:
@@ -414,11 +475,8 @@ def _staff_act(actor: Actor, application: Application, action: str) -> tuple[App
         locked.department = locked.item.department
         locked.save(update_fields=["department", "updated_at"])
     workflow.process_ensure(locked, actor=actor)
-    kinds = ACTION_KINDS.get(action)
-    if kinds is not None and not actor.is_superuser:
-        own = action in OWN_DEPARTMENT_ACTIONS
-        if not workflow.may_act(actor, _with_steps(locked), kinds, own_department=own):
-            raise PermissionDenied()
+    if action != A.APPROVED and not step_allows(actor, _with_steps(locked), action):
+        raise PermissionDenied()
     return locked, target
 
 
@@ -511,24 +569,14 @@ def application_approve(*, actor: Actor, application: Application) -> Applicatio
 
 
 def _decision_reached(actor: Actor, application: Application) -> None:
-    """Before approving: only a holder of the decision step's roles may approve (403); the deciding department's
-    own open reviews are concluded by the decision; another department's review still open (409) or an unpaid fee
-    (409) stops it."""
-    code = application.handling_department.code
-    if not actor.is_superuser:
-        checked = _with_steps(application)
-        if not workflow.may_act(actor, checked, (K.DECIDE,), waiting_too=True):
-            raise PermissionDenied()
-        if workflow.may_act(actor, checked, (K.REVIEW,), own_department=True):
-            workflow.steps_complete(application, kinds=(K.REVIEW,), actor=actor, department=code)
-    else:
+    """Before approving: ``decision_refusal`` says whether the actor may (403 / 409); if so, the deciding
+    department's own open reviews are concluded by the decision."""
+    refusal = decision_refusal(actor, _with_steps(application))
+    if refusal is not None:
+        raise refusal
+    if actor.is_superuser or workflow.may_act(actor, application, (K.REVIEW,), own_department=True):
+        code = application.handling_department.code
         workflow.steps_complete(application, kinds=(K.REVIEW,), actor=actor, department=code)
-    active = list(ProcessStep.objects.filter(application=application, status="active").select_related("department"))
-    pending = sorted({s.department.name for s in active if s.kind == K.REVIEW})
-    if pending:
-        raise ReviewPending(params={"departments": "、".join(pending)})
-    if any(s.kind == K.PAYMENT for s in active):
-        raise PaymentRequired()
 
 
 class LegalBasisRequired(ValidationFailed):

@@ -174,3 +174,10 @@ class LifeEventCaseStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
     STOPPED = "stopped", _("Stopped: an item was not granted")
+
+
+class MessageSide(models.TextChoices):
+    """Who wrote a message on an application: its applicant, or staff of the department handling it."""
+
+    APPLICANT = "applicant", _("Applicant")
+    STAFF = "staff", _("Department")

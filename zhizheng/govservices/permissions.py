@@ -63,6 +63,7 @@ class ApplicationPerm(enum.StrEnum):
     VIEW = "govservices.application.view"
     APPLY = "govservices.application.apply"
     HANDLE = "govservices.application.handle"
+    MESSAGE = "govservices.application.message"
 
 
 def _is_applicant(actor: Actor, application: Any) -> bool:
@@ -86,6 +87,15 @@ def _is_person(actor: Actor, obj: Any) -> bool:
     return actor.kind is ActorKind.USER and actor.user_id is not None and (obj is None or _is_applicant(actor, obj))
 
 
+def _in_handling_department(actor: Actor, application: Any) -> bool:
+    """Staff (any role that sees applications) of the department handling the application now — not a department
+    that only reviews at one step: the conversation with the applicant is the handling department's."""
+    if application is None or application.status == "draft":
+        return False
+    code = application.handling_department.code
+    return any(actor.has_role(role, code) for role in STAFF_ROLES)
+
+
 class ApplicationPolicy(Policy[ApplicationPerm]):
     """Applicants see and act on their own applications; the handlers of the item's department see the submitted
     ones and act on them. Everyone else finds nothing (404)."""
@@ -96,6 +106,7 @@ class ApplicationPolicy(Policy[ApplicationPerm]):
         ApplicationPerm.VIEW: lambda actor, app: _is_applicant(actor, app) or _handles(actor, app),
         ApplicationPerm.APPLY: _is_person,
         ApplicationPerm.HANDLE: _handles,
+        ApplicationPerm.MESSAGE: lambda actor, app: _is_applicant(actor, app) or _in_handling_department(actor, app),
     }
 
     def scope_for(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:

@@ -430,3 +430,22 @@ class LifeEventFormOut(Schema):
     ui: dict[str, Any]
     prefill: dict[str, Any]
     items: dict[str, list[str]]
+
+
+class MessageIn(Schema):
+    text: str = Field(..., description="1 to 2000 characters")
+
+
+class MessageOut(Schema):
+    id: int
+    side: str = Field(..., description="applicant or staff")
+    author: str = Field(..., description="the applicant, or the department and the staff member's name")
+    text: str
+    created_at: str
+    read_at: str | None = Field(None, description="when the other side first read it")
+    ledger_index: int | None = Field(None, description="staff messages only: the ledger entry recording it")
+
+
+class MessageListOut(Schema):
+    count: int
+    items: list[MessageOut]

@@ -24,6 +24,7 @@ from zhizheng.govservices.choices import ApplicationStatus, Audience
 from zhizheng.govservices.models import (
     Application,
     ApplicationEvent,
+    ApplicationMessage,
     CatalogueRevision,
     ClickCount,
     LifeEvent,
@@ -35,7 +36,7 @@ from zhizheng.govservices.models import (
     ServiceItem,
     Theme,
 )
-from zhizheng.govservices.permissions import application_policy, policy, staff_visible_q
+from zhizheng.govservices.permissions import STAFF_ROLES, application_policy, policy, staff_visible_q
 from zhizheng.govservices.search import (
     SearchEngine,
     SearchHit,
@@ -355,6 +356,12 @@ def form_prefill(*, actor: Actor, ui: dict[str, Any]) -> dict[str, Any]:
     user = User.objects.filter(pk=actor.user_id).first()
     if user is None:
         return {}
+    return account_values(user=user, ui=ui)
+
+
+def account_values(*, user: User, ui: dict[str, Any]) -> dict[str, Any]:
+    """What the account of ``user`` holds for the form's ``account.*`` fields: the apply page pre-fills it, and the
+    case page compares the submitted form with it (pre-filled and kept, or changed by the applicant)."""
     values: dict[str, Any] = {}
     for section, hint in ui.get("fields", {}).items():
         if section == "applicant_kind":
@@ -427,12 +434,33 @@ def application_queue(*, actor: Actor, status: str | None = None) -> QuerySet[Ap
     return queryset.order_by("submitted_at", "id")
 
 
+def queue_items(*, actor: Actor) -> list[tuple[str, str]]:
+    """(code, name) of the items whose applications the actor's departments see, for the queue's item filter:
+    the items of those departments and the items with a step there (one query)."""
+    departments = sorted({code for code, role in actor.roles if role in STAFF_ROLES})
+    if not departments:
+        return []
+    steps = ProcessStep.objects.filter(department__code__in=departments).values("application__item_id")
+    return list(
+        ServiceItem.objects.filter(Q(department__code__in=departments) | Q(pk__in=steps))
+        .order_by("code")
+        .values_list("code", "name")
+    )
+
+
 def application_queue_counts(*, actor: Actor) -> dict[str, int]:
     """How many applications of the actor's departments are in each status (every queue status, zeros too)."""
     rows = application_queue(actor=actor).order_by().values("status").annotate(n=Count("id"))
     counts = {str(status): 0 for status in QUEUE_STATUSES}
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+def application_messages(*, application: Application) -> list[ApplicationMessage]:
+    """The conversation of an application the caller already may see, oldest first, with the authors' names."""
+    return list(
+        ApplicationMessage.objects.filter(application=application).select_related("author").order_by("created_at", "id")
+    )
 
 
 def application_steps(*, application: Application) -> QuerySet[ProcessStep]:

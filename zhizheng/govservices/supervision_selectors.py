@@ -107,16 +107,31 @@ def _month(value: Any) -> str:
     return str(value)[:7]
 
 
+def _handling(prefix: str = "") -> dict[str, Coalesce]:
+    """The handling department's code and name (the one the application was transferred to, else the item's), as
+    annotations over applications reached through ``prefix`` (e.g. ``rating__application__``). Warnings and
+    rectifications are addressed to the handling department too, so every figure counts where the work is."""
+    return {
+        "handling_code": Coalesce(F(f"{prefix}department__code"), F(f"{prefix}item__department__code")),
+        "handling_name": Coalesce(F(f"{prefix}department__name"), F(f"{prefix}item__department__name")),
+    }
+
+
+def _handled_by(codes: list[str]) -> Q:
+    """Applications whose handling department is one of ``codes`` (see ``_handling``)."""
+    return Q(department__code__in=codes) | Q(department__isnull=True, item__department__code__in=codes)
+
+
 def _scoped_applications(actor: Actor, department: str, item: str, period: Period) -> QuerySet[Application]:
     supervision_policy.require(actor, SupervisionPerm.VIEW, None)
     allowed = supervision_departments(actor)
     queryset = Application.objects.exclude(status=ApplicationStatus.DRAFT).filter(submitted_at__isnull=False)
     if allowed is not None:
-        queryset = queryset.filter(item__department__code__in=sorted(allowed))
+        queryset = queryset.filter(_handled_by(sorted(allowed)))
     if department:
         if allowed is not None and department not in allowed:
             raise NotFound()
-        queryset = queryset.filter(item__department__code=department)
+        queryset = queryset.filter(_handled_by([department]))
     if item:
         queryset = queryset.filter(item__code=item)
     if period.start is not None:
@@ -133,9 +148,9 @@ def _application_figures(queryset: QuerySet[Application], today: dt.date) -> lis
     duration = ExpressionWrapper(F("decided_at") - F("submitted_at"), output_field=DurationField())
     return [
         dict(row)
-        for row in queryset.annotate(month=TruncMonth("submitted_at"))
+        for row in queryset.annotate(month=TruncMonth("submitted_at"), **_handling())
         .order_by()
-        .values("item__department__code", "item__department__name", "item__code", "item__name", "month")
+        .values("handling_code", "handling_name", "item__code", "item__name", "month")
         .annotate(
             submitted=Count("pk"),
             open=Count("pk", filter=~Q(status__in=[*COMPLETED, ApplicationStatus.WITHDRAWN])),
@@ -182,10 +197,8 @@ def supervision_overview(
     months: dict[str, Figures] = {}
     total = Figures("total")
     for values in _application_figures(base, today):
-        department_code, item_code = values["item__department__code"], values["item__code"]
-        _add(
-            departments.setdefault(department_code, Figures(department_code, values["item__department__name"])), values
-        )
+        department_code, item_code = values["handling_code"], values["item__code"]
+        _add(departments.setdefault(department_code, Figures(department_code, values["handling_name"])), values)
         _add(items.setdefault(item_code, Figures(item_code, values["item__name"])), values)
         _add(months.setdefault(_month(values["month"]), Figures(_month(values["month"]))), values)
         _add(total, values)
@@ -363,9 +376,10 @@ class PublicFigures:
 
 
 GROUPS = {
-    "department": ("item__department__code", "item__department__name"),
+    "department": ("handling_code", "handling_name"),
     "item": ("item__code", "item__name"),
 }
+"""How the public figures group: by the handling department (``_handling``) or by item."""
 
 
 def public_figures(*, group: str, period: Period | None = None) -> list[PublicFigures]:
@@ -382,7 +396,7 @@ def public_figures(*, group: str, period: Period | None = None) -> list[PublicFi
     visits = Visit.objects.filter(application=OuterRef("pk")).order_by().values("application").annotate(n=Count("pk"))
     rows: dict[str, PublicFigures] = {}
     for values in (
-        completed.annotate(visit_count=Coalesce(Subquery(visits.values("n")), 0))
+        completed.annotate(visit_count=Coalesce(Subquery(visits.values("n")), 0), **_handling())
         .order_by()
         .values(key, name)
         .annotate(
@@ -398,10 +412,11 @@ def public_figures(*, group: str, period: Period | None = None) -> list[PublicFi
             zero_visit=values["zero"],
             at_most_one_visit=values["at_most_one"],
         )
-    rating_key = f"application__{key}"
+    rating_key = key if group == "department" else f"application__{key}"
     score_counts = {f"s{score}": Count("pk", filter=Q(score=score)) for score in RatingScore.values}
     for values in (
         Rating.objects.filter(application__in=completed.values("pk"))
+        .annotate(**_handling("application__"))
         .order_by()
         .values(rating_key)
         .annotate(n=Count("pk"), average=Avg("score"), **score_counts)
@@ -411,9 +426,10 @@ def public_figures(*, group: str, period: Period | None = None) -> list[PublicFi
         row.average = round(float(values["average"]), 2) if values["average"] is not None else None
         row.distribution = {score: values[f"s{score}"] for score in RatingScore.values}
         row.bad = row.distribution[1] + row.distribution[2]
-    rectification_key = f"rating__application__{key}"
+    rectification_key = key if group == "department" else f"rating__application__{key}"
     for values in (
         Rectification.objects.filter(rating__application__in=completed.values("pk"))
+        .annotate(**_handling("rating__application__"))
         .order_by()
         .values(rectification_key)
         .annotate(n=Count("pk"), answered=Count("pk", filter=Q(status=RectificationStatus.ANSWERED)))

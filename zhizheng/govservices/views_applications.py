@@ -8,21 +8,32 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhizheng.certificates.models import Certificate
 from zhizheng.core.actor import ANONYMOUS, Actor
-from zhizheng.core.errors import DomainError, NotFound, ValidationFailed
+from zhizheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from zhizheng.govservices import (
+    application_forms,
+    material_reuse,
+    message_services,
+    queue_selectors,
+    selectors,
+    supervision_selectors,
+    workflow_services,
+)
 from zhizheng.govservices import application_services as applications
-from zhizheng.govservices import material_reuse, selectors, supervision_selectors, workflow_services
 from zhizheng.govservices.application_forms import data_from_post, fields_for
-from zhizheng.govservices.choices import ApplicationStatus
+from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, StepStatus, WarningLevel
 from zhizheng.govservices.form_schemas import FormDefinition, form_definition
 from zhizheng.govservices.models import Application
+from zhizheng.govservices.permissions import ApplicationPerm, application_policy
 
 QUEUE_PAGE_SIZE = 50
+CLOSED = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN})
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -145,25 +156,108 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
     found = _visible(request, receipt_number)
     if found.applicant_id != _actor(request).user_id:
         raise Http404
-    return render(request, "govservices/application.html", _case_context(found, message=""))
+    message_services.application_messages_read(actor=_actor(request), application=found)
+    return render(request, "govservices/application.html", _case_context(found, actor=_actor(request), message=""))
 
 
-def _case_context(found: Application, *, message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    shown = fields_for(form_definition(found.item), found.form_data, {}, {})
+def _allowed(actor: Actor, found: Application) -> tuple[list[str], str]:
+    """What the page offers this actor: the applicant may withdraw while the table allows it; staff exactly the
+    acts the services would let them take now (``application_services.staff_actions``), and why approval waits
+    when they hold the decision but another department's review or the fee is outstanding."""
+    if actor.user_id is not None and found.applicant_id == actor.user_id:
+        return [a for a in applications.allowed_actions(found) if a == ApplicationAction.WITHDRAWN], ""
+    allowed = applications.staff_actions(actor, found)
+    waits = ""
+    if ApplicationAction.APPROVED in applications.allowed_actions(found) and ApplicationAction.APPROVED not in allowed:
+        refusal = applications.decision_refusal(actor, found) if allowed else None
+        if refusal is not None and refusal.status == 409:
+            waits = str(refusal.detail)
+    return allowed, waits
+
+
+def _conversation(
+    actor: Actor, found: Application, *, errors: dict[str, list[str]] | None = None, text: str = "", problem: str = ""
+) -> dict[str, Any]:
+    """The messages panel: the conversation, whether this actor may write in it, and a refused message's errors."""
+    return {
+        "conversation": selectors.application_messages(application=found),
+        "can_message": application_policy.has(actor, ApplicationPerm.MESSAGE, found),
+        "message_errors": errors or {},
+        "message_text": text,
+        "message_problem": problem,
+    }
+
+
+@login_required
+@require_POST
+def message_post(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    """The applicant or the handling department writes a message; HTMX swaps the messages panel (errors inline),
+    without HTMX the page reloads."""
+    actor = _actor(request)
+    found = _visible(request, receipt_number)
+    text = request.POST.get("text", "")
+    own = found.applicant_id == actor.user_id
+    htmx = bool(request.headers.get("HX-Request"))
+    try:
+        message_services.application_message_post(actor=actor, application=found, text=text)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        panel = _conversation(actor, found, errors=_errors(exc), text=text, problem=str(exc.detail))
+        if htmx:
+            return render(request, "govservices/partials/messages.html", {"application": found, **panel})
+        page = {**_case_context(found, actor=actor, message=""), **panel}
+        template = "govservices/application.html" if own else "govservices/case.html"
+        return render(request, template, page, status=exc.status)
+    if htmx:
+        return render(
+            request, "govservices/partials/messages.html", {"application": found, **_conversation(actor, found)}
+        )
+    return redirect("govservices:application" if own else "govservices:case", receipt_number=receipt_number)
+
+
+def _with_source(field: Any, held: dict[str, Any]) -> dict[str, Any]:
+    """A submitted field with where its value came from: ``account`` when the platform pre-filled it from the
+    applicant's account and it was kept, ``changed`` when the account holds another value (shown beside it)."""
+    section, _dot, name = field.name.partition(".")
+    account = (held.get(section) or {}).get(name) if name else held.get(section)
+    source = "" if account in (None, "") else "account" if account == field.value else "changed"
+    return {"field": field, "source": source, "account": account}
+
+
+def _case_context(
+    found: Application, *, actor: Actor, message: str, errors: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    allowed, approval_waits = _allowed(actor, found)
+    steps = list(selectors.application_steps(application=found))
+    definition = form_definition(found.item)
+    shown = fields_for(definition, found.form_data, {}, {})
     attached = material_reuse.attachments_verified(application=found)
     attached_keys = {f"materials.{a.attachment.material_key}" for a in attached}
+    held = selectors.account_values(user=found.applicant, ui=definition.ui)
+    given = [f for f in shown if f.value not in ("", None, [], {}) and f.name not in attached_keys]
     return {
         "attached_certificates": attached,
         "application": found,
-        "form_fields": [f for f in shown if f.value not in ("", None, [], {}) and f.name not in attached_keys],
+        "form_fields": given,
+        "data_fields": [_with_source(f, held) for f in given if not f.name.startswith("materials.")],
+        "materials": [
+            {"field": f, "upload": application_forms.upload_stored(f.value) is not None, "key": f.name[10:]}
+            for f in given
+            if f.name.startswith("materials.")
+        ],
         "events": list(selectors.application_events(application=found)),
-        "steps": list(selectors.application_steps(application=found)),
+        "steps": steps,
+        "active_steps": [s for s in steps if s.status == StepStatus.ACTIVE],
         "payments": list(selectors.application_payments(application=found)),
-        "allowed": applications.allowed_actions(found),
+        "allowed": allowed,
+        "approval_waits": approval_waits,
+        "closed": found.status in CLOSED,
         "departments": selectors.departments_for_transfer(),
         "fee_suggestions": workflow_services.fee_suggestions(found.item.fee_standard) if found.item.fee_charged else [],
         "message": message,
         "errors": errors or {},
+        **_conversation(actor, found),
         **supervision_selectors.application_extras(application=found),
     }
 
@@ -176,25 +270,35 @@ def withdraw(request: HttpRequest, receipt_number: str) -> HttpResponse:
         applications.application_withdraw(actor=_actor(request), application=found)
     except DomainError as exc:
         return render(
-            request, "govservices/application.html", _case_context(found, message=exc.detail), status=exc.status
+            request,
+            "govservices/application.html",
+            _case_context(found, actor=_actor(request), message=exc.detail),
+            status=exc.status,
         )
     return redirect("govservices:application", receipt_number=receipt_number)
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Staff: the department's applications by status, with counts."""
+    """Staff: the workbench queue — tabs by what the applications wait for, each with its count, filters, paging.
+    HTMX requests (a filter or a tab changed) get only the list; a full load of the same URL renders the same list,
+    so the address is shareable (the page pushes it)."""
     actor = _actor(request)
-    status = request.GET.get("status", ApplicationStatus.SUBMITTED)
-    if status not in ApplicationStatus.values:
-        status = ApplicationStatus.SUBMITTED
-    counts = selectors.application_queue_counts(actor=actor)
-    tabs = [(value, ApplicationStatus(value).label, counts[value]) for value in counts]
-    rows = list(selectors.application_queue(actor=actor, status=status)[:QUEUE_PAGE_SIZE])
-    levels = supervision_selectors.warning_levels(a.pk for a in rows)
-    for row in rows:
-        row.warning_level = levels.get(row.pk, "")  # type: ignore[attr-defined]
-    return render(request, "govservices/queue.html", {"tabs": tabs, "status": status, "applications": rows})
+    filters = queue_selectors.queue_filters_parse(request.GET)
+    try:
+        result = queue_selectors.application_workbench(actor=actor, filters=filters)
+    except PermissionDenied:
+        return render(request, "govservices/queue_denied.html", status=403)
+    context = {
+        "queue": result,
+        "tabs": [(name, label, result.counts[name]) for name, label in queue_selectors.TABS.items()],
+        "items": selectors.queue_items(actor=actor),
+        "statuses": [(value, ApplicationStatus(value).label) for value in selectors.QUEUE_STATUSES],
+        "levels": WarningLevel.choices,
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "queue-list":
+        return render(request, "govservices/partials/queue_list.html", context)
+    return render(request, "govservices/queue.html", context)
 
 
 @login_required
@@ -203,7 +307,20 @@ def case(request: HttpRequest, receipt_number: str) -> HttpResponse:
     found = _visible(request, receipt_number)
     if found.applicant_id == _actor(request).user_id:
         return redirect("govservices:application", receipt_number=receipt_number)
-    return render(request, "govservices/case.html", _case_context(found, message=""))
+    message_services.application_messages_read(actor=_actor(request), application=found)
+    return render(request, "govservices/case.html", _case_context(found, actor=_actor(request), message=""))
+
+
+@login_required
+def case_material(request: HttpRequest, receipt_number: str, key: str) -> FileResponse:
+    """An uploaded material of an application, for those who may see the application (its applicant and the
+    staff of the departments it concerns; anyone else: 404, as for the application)."""
+    found = _visible(request, receipt_number)
+    stored = application_forms.upload_stored((found.form_data.get("materials") or {}).get(key))
+    if stored is None:
+        raise Http404
+    path, content_type = stored
+    return FileResponse(default_storage.open(path, "rb"), content_type=content_type, filename=path.rsplit("/", 1)[1])
 
 
 def _fen(yuan: str) -> int:
@@ -250,9 +367,9 @@ def case_act(request: HttpRequest, receipt_number: str, action: str) -> HttpResp
     except DomainError as exc:
         if exc.status == 404:
             raise Http404 from None
-        context = _case_context(found, message=exc.detail, errors=_errors(exc))
+        context = _case_context(found, actor=_actor(request), message=exc.detail, errors=_errors(exc))
         return render(request, template, context, status=200 if request.headers.get("HX-Request") else exc.status)
-    return render(request, template, _case_context(found, message=""))
+    return render(request, template, _case_context(found, actor=_actor(request), message=""))
 
 
 def reuse_statistics(request: HttpRequest) -> HttpResponse:

@@ -211,7 +211,7 @@ def rate(request: HttpRequest, receipt_number: str) -> HttpResponse:
         context = rating_context(application, rating_message=exc.detail, errors=_errors(exc), posted=request.POST)
         if request.headers.get("HX-Request"):
             return render(request, "govservices/partials/rating_panel.html", context)
-        page = {**case_context(application, message=""), **context}
+        page = {**case_context(application, actor=_actor(request), message=""), **context}
         return render(request, "govservices/application.html", page, status=exc.status)
     if request.headers.get("HX-Request"):
         return render(request, "govservices/partials/rating_panel.html", rating_context(application))

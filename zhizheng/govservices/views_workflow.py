@@ -33,7 +33,7 @@ def pay(request: HttpRequest, receipt_number: str) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        context = _case_context(found, message=exc.detail)
+        context = _case_context(found, actor=_actor(request), message=exc.detail)
         return render(request, "govservices/application.html", context, status=exc.status)
     return redirect(payment.pay_url)
 
@@ -49,7 +49,7 @@ def refund(request: HttpRequest, receipt_number: str, order_number: str) -> Http
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        context = _case_context(found, message=exc.detail, errors=_errors(exc))
+        context = _case_context(found, actor=_actor(request), message=exc.detail, errors=_errors(exc))
         return render(request, "govservices/case.html", context, status=exc.status)
     return redirect("govservices:case", receipt_number=receipt_number)
 

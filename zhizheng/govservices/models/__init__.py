@@ -23,6 +23,7 @@ from zhizheng.govservices.models.catalogue import (
     _validate_text_list as _validate_text_list,  # migrations 0001-0004 name it here
 )
 from zhizheng.govservices.models.life_event_cases import LifeEventCase
+from zhizheng.govservices.models.messages import ApplicationMessage
 from zhizheng.govservices.models.payments import Payment, PaymentNotification, SandboxOrder
 from zhizheng.govservices.models.proactive import EligibilityNotice
 from zhizheng.govservices.models.ratings import Rating, Rectification, Visit
@@ -35,6 +36,7 @@ __all__ = [
     "LIFE_EVENT_CODE",
     "Application",
     "ApplicationEvent",
+    "ApplicationMessage",
     "CatalogueRevision",
     "CertificateAttachment",
     "ClickCount",

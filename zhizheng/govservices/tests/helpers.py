@@ -12,6 +12,12 @@ from zhizheng.orgs.selectors import actor_for_user
 from zhizheng.registries.models import LegalPerson, Resident
 
 DETAILS = {
+    "SFS-0005": {
+        "premises_address": "示范市西城区青山路9号一层",
+        "area_m2": 120,
+        "business_items": ["热食类食品制售"],
+        "food_safety_manager": "王芳",
+    },
     "SFS-0020": {"licence_class": "C1", "expires_on": "2027-01-01", "health_declaration": True},
 }
 

@@ -144,3 +144,38 @@ def test_public_figures_by_item_and_decision_period(city: City) -> None:
     assert rows["SFS-0018"].name == "无犯罪记录证明开具"
     october = figures.public_figures(group="item", period=figures.Period(dt.date(2026, 10, 1), None))
     assert [(row.key, row.completed, row.ratings) for row in october] == [("SFS-0005", 2, 2)]
+
+
+def test_a_transferred_application_counts_for_the_receiving_department(city: City) -> None:
+    from zhizheng.govservices import workflow_services
+
+    moved = factories.application(item="SFS-0005", status="submitted", submitted_on=SEP29)
+    workflow_services.application_transfer(
+        actor=factories.staff("SCJGJ", "caseworker"), application=moved, department="GAJ", reason="属公安机关职权。"
+    )
+    moved.refresh_from_db()
+    assert moved.department.code == "GAJ"
+    supervision.supervision_warnings_raise(today=TODAY)
+
+    overview = figures.supervision_overview(actor=auditor(), today=TODAY)
+    by_code = {row.key: row for row in overview.departments}
+    assert (by_code["SCJGJ"].submitted, by_code["GAJ"].submitted) == (4, 3)
+    assert (by_code["SCJGJ"].overdue_open, by_code["GAJ"].overdue_open) == (1, 1)
+    assert by_code["GAJ"].warnings["red"] == 1  # the warning went to the receiving department too
+    police_head, market_head = factories.staff("GAJ", "department_head"), factories.staff("SCJGJ", "department_head")
+    assert figures.supervision_overview(actor=police_head, today=TODAY).total.submitted == 3
+    assert figures.supervision_overview(actor=market_head, today=TODAY).total.submitted == 4
+    only = figures.supervision_overview(actor=auditor(), department="GAJ", item="SFS-0005", today=TODAY)
+    assert [(row.key, row.submitted) for row in only.departments] == [("GAJ", 1)]
+
+    Application.objects.filter(pk=moved.pk).update(status="approved", decided_at=factories.at(TODAY, 10))
+    factories.rating(application=moved, score=2)
+    rows = {row.key: row for row in figures.public_figures(group="department")}
+    assert (rows["GAJ"].completed, rows["GAJ"].ratings, rows["GAJ"].bad) == (2, 2, 1)
+    assert (rows["SCJGJ"].completed, rows["SCJGJ"].ratings) == (2, 2)
+
+
+def test_an_application_without_a_handling_department_counts_for_the_item_department(city: City) -> None:
+    Application.objects.filter(pk=city.fresh.pk).update(department=None)  # filed before transfers existed
+    overview = figures.supervision_overview(actor=factories.staff("SCJGJ", "department_head"), today=TODAY)
+    assert [(row.key, row.submitted) for row in overview.departments] == [("SCJGJ", 4)]

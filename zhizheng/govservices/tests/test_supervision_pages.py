@@ -87,7 +87,7 @@ def test_others_cannot_rate_from_the_page(done: Application) -> None:
 
 def test_the_queue_and_the_case_show_the_warnings(overdue: Application) -> None:
     caseworker = staff_client("SCJGJ", "caseworker")
-    queue = text(caseworker.get("/services/queue/?status=accepted"))
+    queue = text(caseworker.get("/services/queue/?tab=all&status=accepted"))
     assert overdue.receipt_number in queue
     assert "红牌" in queue
     case = text(caseworker.get(f"/services/queue/{overdue.receipt_number}/"))
