@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhizheng.certificates.models import Certificate
-from zhizheng.core.actor import ANONYMOUS, Actor
+from zhizheng.core.actor import Actor, actor_of
 from zhizheng.core.errors import DomainError, NotFound, ValidationFailed
 from zhizheng.govservices import application_services as applications
 from zhizheng.govservices import material_reuse, selectors, supervision_selectors, workflow_services
@@ -23,11 +23,6 @@ from zhizheng.govservices.form_schemas import FormDefinition, form_definition
 from zhizheng.govservices.models import Application
 
 QUEUE_PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = getattr(request, "actor", None)
-    return actor if isinstance(actor, Actor) else ANONYMOUS
 
 
 def _held(actor: Actor, definition: FormDefinition) -> dict[str, list[Certificate]]:
@@ -54,7 +49,7 @@ def _own_open(request: HttpRequest, receipt_number: str) -> Application | None:
     if not receipt_number:
         return None
     found = _visible(request, receipt_number)
-    if found.applicant_id != _actor(request).user_id:
+    if found.applicant_id != actor_of(request).user_id:
         raise Http404
     return found
 
@@ -64,7 +59,7 @@ def _own_open(request: HttpRequest, receipt_number: str) -> Application | None:
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """The item's form, pre-filled from the account (or from the draft / returned application it continues); on
     POST, saved as a draft or submitted (each problem shown on its field)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     try:
         item = selectors.item_for_code(actor=actor, code=code)
     except NotFound:
@@ -126,7 +121,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     rows = list(selectors.applications_mine(actor=actor).filter(life_event_case__isnull=True)[:100])
     cases = list(selectors.life_event_cases_mine(actor=actor)[:50])
     return render(request, "govservices/my_applications.html", {"applications": rows, "cases": cases})
@@ -134,7 +129,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 def _visible(request: HttpRequest, receipt_number: str) -> Application:
     try:
-        return selectors.application_get(actor=_actor(request), receipt_number=receipt_number)
+        return selectors.application_get(actor=actor_of(request), receipt_number=receipt_number)
     except NotFound:
         raise Http404 from None
 
@@ -143,7 +138,7 @@ def _visible(request: HttpRequest, receipt_number: str) -> Application:
 def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
     """The applicant's receipt and timeline (with each act's ledger receipt)."""
     found = _visible(request, receipt_number)
-    if found.applicant_id != _actor(request).user_id:
+    if found.applicant_id != actor_of(request).user_id:
         raise Http404
     return render(request, "govservices/application.html", _case_context(found, message=""))
 
@@ -173,7 +168,7 @@ def _case_context(found: Application, *, message: str, errors: dict[str, list[st
 def withdraw(request: HttpRequest, receipt_number: str) -> HttpResponse:
     found = _visible(request, receipt_number)
     try:
-        applications.application_withdraw(actor=_actor(request), application=found)
+        applications.application_withdraw(actor=actor_of(request), application=found)
     except DomainError as exc:
         return render(
             request, "govservices/application.html", _case_context(found, message=exc.detail), status=exc.status
@@ -184,7 +179,7 @@ def withdraw(request: HttpRequest, receipt_number: str) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Staff: the department's applications by status, with counts."""
-    actor = _actor(request)
+    actor = actor_of(request)
     status = request.GET.get("status", ApplicationStatus.SUBMITTED)
     if status not in ApplicationStatus.values:
         status = ApplicationStatus.SUBMITTED
@@ -201,7 +196,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def case(request: HttpRequest, receipt_number: str) -> HttpResponse:
     """Staff: one application with the applicant's data and the actions the state allows."""
     found = _visible(request, receipt_number)
-    if found.applicant_id == _actor(request).user_id:
+    if found.applicant_id == actor_of(request).user_id:
         return redirect("govservices:application", receipt_number=receipt_number)
     return render(request, "govservices/case.html", _case_context(found, message=""))
 
@@ -242,7 +237,7 @@ def case_act(request: HttpRequest, receipt_number: str, action: str) -> HttpResp
     """Staff: one act on the case (HTMX swaps the case panel; without HTMX the page reloads)."""
     if action not in ACTIONS:
         raise Http404
-    actor = _actor(request)
+    actor = actor_of(request)
     found = _visible(request, receipt_number)
     template = "govservices/partials/case_panel.html" if request.headers.get("HX-Request") else "govservices/case.html"
     try:
