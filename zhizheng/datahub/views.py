@@ -132,8 +132,9 @@ def requests(request: HttpRequest) -> HttpResponse:
     actor = _staff_actor(request)
     _count, inbox = selectors.request_list(actor=actor, box="inbox", limit=PAGE)
     _count, mine = selectors.request_list(actor=actor, box="mine", limit=PAGE)
-    for row in (*inbox, *mine):
-        row.deadline = services.deadline_state(row)  # type: ignore[attr-defined]
+    rows = (*inbox, *mine)
+    for row, state in zip(rows, services.deadline_states(rows), strict=True):
+        row.deadline = state  # type: ignore[attr-defined]
     return render(
         request,
         "datahub/requests.html",
