@@ -53,7 +53,7 @@ format: venv ## Apply ruff's fixes and formatting
 	$(BIN)/ruff format .
 
 bench: venv ## Run the benchmarks under bench/ (they print their figures)
-	@for f in bench/*.py; do echo "== $$f"; DJANGO_SETTINGS_MODULE=zhizheng.settings.test $(PY) $$f || exit 1; done
+	@for f in bench/[!_]*.py; do echo "== $$f"; DJANGO_SETTINGS_MODULE=zhizheng.settings.test $(PY) $$f || exit 1; done
 
 openapi: venv ## Regenerate docs/api/openapi.json from the code
 	DJANGO_SETTINGS_MODULE=zhizheng.settings.test $(PY) manage.py export_openapi --output docs/api/openapi.json

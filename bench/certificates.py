@@ -27,8 +27,9 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from _timing import rate, ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,17 +44,6 @@ def _configure(database_url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def _rate(function: Callable[[], object], seconds: float = 1.0) -> float:
-    count = 0
-    start = time.perf_counter()
-    while True:
-        function()
-        count += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
-            return count / elapsed
 
 
 def main() -> None:
@@ -111,8 +101,8 @@ def run(issue_count: int, seconds: float) -> None:
     message = bytes(64)
     signature = key.sign(message)
     public = key.public_key()
-    sign_rate = _rate(lambda: key.sign(message), seconds)
-    verify_rate = _rate(lambda: public.verify(signature, message), seconds)
+    sign_rate = rate(lambda: key.sign(message), seconds)
+    verify_rate = rate(lambda: public.verify(signature, message), seconds)
 
     # --- issue and sign, in batches
     batch = 500
@@ -133,7 +123,7 @@ def run(issue_count: int, seconds: float) -> None:
             actor=SYSTEM, certificate_type="CT-SFZ", holder=resident.id_number, subject=subject(resident)
         )
 
-    issue_single_rate = _rate(issue_one, min(seconds, 1.0))
+    issue_single_rate = rate(issue_one, min(seconds, 1.0))
 
     credentials = list(Certificate.objects.order_by("?").values_list("credential", flat=True)[:200])
     cycle = iter(range(10**9))
@@ -142,18 +132,18 @@ def run(issue_count: int, seconds: float) -> None:
         document = credentials[next(cycle) % len(credentials)]
         assert selectors.verify_credential(document).valid
 
-    verify_full_rate = _rate(verify_full, seconds)
+    verify_full_rate = rate(verify_full, seconds)
     public_key = selectors.multikey_document(code="GAJ", number=1)["publicKeyMultibase"]
 
     def verify_signature() -> None:
         assert dataintegrity.verify_proof(credentials[next(cycle) % len(credentials)], public_key)
 
-    verify_signature_rate = _rate(verify_signature, seconds)
+    verify_signature_rate = rate(verify_signature, seconds)
 
     encoded = selectors.status_list_credential(code="GAJ", number=1)["credentialSubject"]["encodedList"]
-    status_rate = _rate(lambda: statuslist.get_bit(statuslist.decode(encoded), next(cycle) % 131_072), seconds)
+    status_rate = rate(lambda: statuslist.get_bit(statuslist.decode(encoded), next(cycle) % 131_072), seconds)
     bits = statuslist.decode(encoded)
-    bit_rate = _rate(lambda: statuslist.get_bit(bits, next(cycle) % 131_072), seconds)
+    bit_rate = rate(lambda: statuslist.get_bit(bits, next(cycle) % 131_072), seconds)
 
     certificate = Certificate.objects.select_related("type", "issuing_department").first()
     assert certificate is not None
@@ -161,12 +151,12 @@ def run(issue_count: int, seconds: float) -> None:
 
     full_cache = settings.CERTIFICATES_FONT_CACHE
     settings.CERTIFICATES_FONT_CACHE = "/nonexistent"  # no reduced copies: the full fonts
-    pdf_full_rate = _rate(lambda: pdf.certificate_pdf(certificate), max(seconds, 2.0))
+    pdf_full_rate = rate(lambda: pdf.certificate_pdf(certificate), max(seconds, 2.0))
     settings.CERTIFICATES_FONT_CACHE = full_cache
     started = time.perf_counter()
     pdf.fonts_prepare()  # once per installation (manage.py certificate_fonts); instant when already there
     prepare_seconds = time.perf_counter() - started
-    pdf_rate = _rate(lambda: pdf.certificate_pdf(certificate), max(seconds, 2.0))
+    pdf_rate = rate(lambda: pdf.certificate_pdf(certificate), max(seconds, 2.0))
     pdf_size = len(pdf.certificate_pdf(certificate))
 
     rows = [
@@ -183,8 +173,8 @@ def run(issue_count: int, seconds: float) -> None:
     ]
     print(f"certificates benchmark: {issue_count} issued in batches, SQLite, one process")
     print(f"{'operation':<48} {'per second':>12} {'ratio to baseline':>18}")
-    for name, rate, baseline in rows:
-        print(f"{name:<48} {rate:>12,.1f} {rate / baseline:>18.5f}")
+    for name, measured, baseline in rows:
+        print(f"{name:<48} {measured:>12,.1f} {ratio(measured, baseline):>18.5f}")
     print(f"(GB 2312 font copy prepared in {prepare_seconds:.1f} s, once, into {settings.CERTIFICATES_FONT_CACHE})")
 
 

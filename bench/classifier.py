@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhizheng.settings.test")
 
 import django
+from _timing import p50_p95
 
 django.setup()
 
@@ -74,8 +75,7 @@ def main() -> None:
         classify([text], classifier=artefact)
         calls.append((time.perf_counter() - started) * 1000)
     single = sum(calls) / len(calls)
-    calls.sort()
-    p50, p95 = calls[len(calls) // 2], calls[int(len(calls) * 0.95)]
+    p50, p95 = p50_p95(calls)
     started = time.perf_counter()
     classify(batch, classifier=artefact)
     whole = (time.perf_counter() - started) * 1000

@@ -28,7 +28,6 @@ import csv
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,8 @@ import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
+
+from _timing import p50_p95, ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICTS = ("青山区", "江南区", "高新区", "临湖区", "东城区", "西城区", "北湖区", "南山区")
@@ -70,11 +71,6 @@ def _rows(count: int, seed: int = 7) -> Any:
             rng.choice(SURNAMES) + rng.choice("伟芳娜敏静丽强磊军洋"),
             f"13{rng.randint(100000000, 999999999)}",
         )
-
-
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
 
 
 def _child(backend: str, url: str, rows: int, queries: int, api_calls: int, csv_rows: int) -> None:
@@ -163,8 +159,8 @@ def _child(backend: str, url: str, rows: int, queries: int, api_calls: int, csv_
                 cursor.execute(f"SELECT * FROM {t} {where} {order} LIMIT 100 OFFSET {offset}", params)  # noqa: S608
                 cursor.fetchall()
             raw.append(time.perf_counter() - started)
-        p50, p95 = _percentiles(ours)
-        b50, b95 = _percentiles(raw)
+        p50, p95 = (value * 1000 for value in p50_p95(ours))
+        b50, b95 = (value * 1000 for value in p50_p95(raw))
         result["queries"][label] = {"p50": p50, "p95": p95, "raw_p50": b50, "raw_p95": b95}
     print(f"  [{backend}] queries done", file=sys.stderr, flush=True)
 
@@ -263,18 +259,18 @@ def _print(r: dict[str, Any]) -> None:
     heading = "datastore_query (limit 100, with total)"
     print(f"  {heading:<42} {'p50 ms':>8} {'p95 ms':>8} | raw SQL p50/p95 | ratio p50")
     for label, q in r["queries"].items():
-        ratio = q["p50"] / q["raw_p50"] if q["raw_p50"] else float("nan")
+        p50_ratio = ratio(q["p50"], q["raw_p50"])
         print(
             f"  {label:<42} {q['p50']:>8.2f} {q['p95']:>8.2f} | {q['raw_p50']:>6.2f} /{q['raw_p95']:>6.2f} |"
-            f" {ratio:>6.2f}×"
+            f" {p50_ratio:>6.2f}×"
         )
     print(
         f"  data API with masking: {r['api_rate']:,.0f} rows/s; raw SQL {r['api_raw_rate']:,.0f} rows/s;"
-        f" ratio {r['api_rate'] / r['api_raw_rate']:.3f}"
+        f" ratio {ratio(r['api_rate'], r['api_raw_rate']):.3f}"
     )
     print(
         f"  CSV import ({r['csv_rows']:,} rows): {r['csv_rate']:,.0f} rows/s; raw csv.reader {r['csv_raw_rate']:,.0f}"
-        f" rows/s; ratio {r['csv_rate'] / r['csv_raw_rate']:.3f}"
+        f" rows/s; ratio {ratio(r['csv_rate'], r['csv_raw_rate']):.3f}"
     )
 
 

@@ -24,9 +24,10 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+
+from _timing import rate, ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,17 +42,6 @@ def _configure(database_url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def _rate(function: Callable[[], object], seconds: float = 2.0) -> float:
-    count = 0
-    start = time.perf_counter()
-    while True:
-        function()
-        count += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
-            return count / elapsed
 
 
 def _load(resources: int, rows: int) -> tuple[str, str]:
@@ -163,13 +153,13 @@ def main() -> None:
             search_url = f"/api/3/action/package_search?rows=20&facet.field={facets}"
             first = client.get(search_url)
             assert first.status_code == 200, (first.status_code, first.content[:500])
-            searched = _rate(lambda: client.get(search_url))
+            searched = rate(lambda: client.get(search_url))
             opened = catalogue.open_resources()
-            baseline = _rate(lambda: (opened.count(), list(opened.order_by("-updated_at")[:20])))
+            baseline = rate(lambda: (opened.count(), list(opened.order_by("-updated_at")[:20])))
             count = opened.count()
             print(
                 f"package_search (rows 20, 5 facets, {count} open): {searched:.1f}/s; "
-                f"ORM page baseline {baseline:.1f}/s; ratio {searched / baseline:.3f}"
+                f"ORM page baseline {baseline:.1f}/s; ratio {ratio(searched, baseline):.3f}"
             )
 
             table = Resource.objects.get(code=code)
@@ -179,8 +169,8 @@ def main() -> None:
                 + '{"district":"江南区"}'
             )
             assert len(client.get(store_url).json()["result"]["records"]) == 100
-            stored = _rate(lambda: client.get(store_url))
-            raw = _rate(
+            stored = rate(lambda: client.get(store_url))
+            raw = rate(
                 lambda: list(
                     model._default_manager.filter(district="江南区")
                     .order_by("pk")
@@ -189,7 +179,7 @@ def main() -> None:
             )
             print(
                 f"datastore_search (100 rows, 1 filter): "
-                f"{stored:.1f}/s; values_list baseline {raw:.1f}/s; ratio {stored / raw:.3f}"
+                f"{stored:.1f}/s; values_list baseline {raw:.1f}/s; ratio {ratio(stored, raw):.3f}"
             )
 
             started = time.perf_counter()
@@ -210,7 +200,7 @@ def main() -> None:
             print(
                 f"CSV download ({rows:,} rows, {size / 1e6:.1f} MB): "
                 f"{rows / streamed:,.0f} rows/s; csv.writer baseline {rows / direct:,.0f} rows/s; "
-                f"ratio {direct / streamed:.3f}"
+                f"ratio {ratio(direct, streamed):.3f}"
             )
 
 

@@ -25,6 +25,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from _timing import per_second, ratio
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PLACES = ["人民路", "解放大道", "滨江路", "中山街", "建设路", "学府路"]
@@ -67,10 +69,6 @@ def _fixtures() -> tuple[Any, str]:
 
 def _text(i: int) -> str:
     return f"{PLACES[i % len(PLACES)]}{i % 97 + 1}号{PROBLEMS[i % len(PROBLEMS)]}"
-
-
-def _rate(count: int, seconds: float) -> str:
-    return f"{count / seconds:8.1f}/s  ({seconds * 1000 / count:6.2f} ms each)"
 
 
 def run(events: int) -> None:
@@ -144,17 +142,17 @@ def run(events: int) -> None:
         held_out = f"{found:.4f}" if isinstance(found, int | float) else "see " + str(metrics_path.relative_to(ROOT))
 
     print(f"load average (1 min) {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"baseline GET /api/v1/cityevents/events?limit=1  {_rate(events, baseline_seconds)}")
+    print(f"baseline GET /api/v1/cityevents/events?limit=1  {per_second(events, baseline_seconds)}")
     print(
-        f"events via POST /api/v1/cityevents/events  {_rate(events, api_seconds)}"
-        f"  = {api_seconds / baseline_seconds:.1f}x the baseline read"
+        f"events via POST /api/v1/cityevents/events  {per_second(events, api_seconds)}"
+        f"  = {ratio(api_seconds, baseline_seconds):.1f}x the baseline read"
     )
     print(
-        f"events via POST /open311/v2/requests.json  {_rate(events, open311_seconds)}"
-        f"  = {open311_seconds / baseline_seconds:.1f}x the baseline read"
+        f"events via POST /open311/v2/requests.json  {per_second(events, open311_seconds)}"
+        f"  = {ratio(open311_seconds, baseline_seconds):.1f}x the baseline read"
     )
-    print(f"classifier, one batch of 1,000 texts        {_rate(1000, batch_seconds)}")
-    print(f"classifier, one text per call (300 calls)   {_rate(300, single_seconds)}")
+    print(f"classifier, one batch of 1,000 texts        {per_second(1000, batch_seconds)}")
+    print(f"classifier, one text per call (300 calls)   {per_second(300, single_seconds)}")
     print(f"classifier held-out macro-F1 (artefact)     {held_out}")
 
 

@@ -31,6 +31,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from _timing import rate, ratio
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = "10000,100000,1000000"
 
@@ -55,15 +57,12 @@ def _sha256_rate(leaf_size: int, seconds: float = 1.5) -> float:
     import hashlib
 
     message = b"\x00" + bytes(leaf_size)
-    count = 0
-    start = time.perf_counter()
-    while True:
+
+    def ten_thousand() -> None:
         for _ in range(10_000):
             hashlib.sha256(message).digest()
-        count += 10_000
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
-            return count / elapsed
+
+    return rate(ten_thousand, seconds) * 10_000
 
 
 def _child(backend: str, database_url: str, sizes: list[int], batch: int, singles: int, proofs: int) -> None:
@@ -210,8 +209,8 @@ def _print(result: dict[str, Any]) -> None:
         print(
             f"{row['size']:>10,} {row['single']:>16,.0f} {row['batched']:>10,.0f} {row['proof_gen']:>13,.0f}"
             f" {row['proof_ms']:>9.3f} {row['proof_verify']:>9,.0f} {row['proof_len']:>5.1f} |"
-            f" {row['single'] / sha:>9.5f} {row['batched'] / sha:>9.5f}"
-            f" {row['proof_gen'] / sha:>9.5f} {row['proof_verify'] / sha:>9.5f}"
+            f" {ratio(row['single'], sha):>9.5f} {ratio(row['batched'], sha):>9.5f}"
+            f" {ratio(row['proof_gen'], sha):>9.5f} {ratio(row['proof_verify'], sha):>9.5f}"
         )
 
 

@@ -22,8 +22,9 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from _timing import rate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,17 +39,6 @@ def _configure(database_url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def _rate(function: Callable[[], object], seconds: float) -> float:
-    count = 0
-    start = time.perf_counter()
-    while True:
-        function()
-        count += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
-            return count / elapsed
 
 
 def run(seconds: float) -> None:
@@ -67,7 +57,7 @@ def run(seconds: float) -> None:
     def locate() -> None:
         spatial.spatial_unit_at(rng.uniform(116.85, 117.55), rng.uniform(31.52, 32.08))
 
-    print(f"locate     {_rate(locate, seconds):10,.0f} points/s")
+    print(f"locate     {rate(locate, seconds):10,.0f} points/s")
 
     born = dt.date(1980, 1, 1)
     numbers = [id_number_make("990102", born + dt.timedelta(days=i // 400), i % 400 * 2 + 1) for i in range(2000)]
@@ -90,8 +80,8 @@ def run(seconds: float) -> None:
     def disclose() -> None:
         services.resident_disclose(actor=police, purpose="law_enforcement", id_number=rng.choice(numbers))
 
-    print(f"read       {_rate(read, seconds):10,.0f} masked, logged reads/s")
-    print(f"disclose   {_rate(disclose, seconds):10,.0f} unmasked, logged reads/s")
+    print(f"read       {rate(read, seconds):10,.0f} masked, logged reads/s")
+    print(f"disclose   {rate(disclose, seconds):10,.0f} unmasked, logged reads/s")
     counter = iter(range(10**9))
 
     def move() -> None:
@@ -102,7 +92,7 @@ def run(seconds: float) -> None:
             district_code="990104",
         )
 
-    print(f"register   {_rate(move, seconds):10,.0f} household moves/s (history + ledger, committed)")
+    print(f"register   {rate(move, seconds):10,.0f} household moves/s (history + ledger, committed)")
 
 
 def main() -> None:

@@ -12,11 +12,12 @@ departments and descriptions, as a provincial catalogue does.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+
+from _timing import p50_p95
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -85,14 +86,8 @@ def latency(engine, queries: list[str]) -> str:  # type: ignore[no-untyped-def]
             wall.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
 
-    def p(samples: list[float], q: float) -> float:
-        samples = sorted(samples)
-        return samples[max(int(len(samples) * q) - 1, 0)]
-
-    return (
-        f"p50 {statistics.median(wall):.2f} ms, p95 {p(wall, 0.95):.2f} ms "
-        f"(CPU p50 {statistics.median(cpu):.2f} ms, p95 {p(cpu, 0.95):.2f} ms)"
-    )
+    (wall_p50, wall_p95), (cpu_p50, cpu_p95) = p50_p95(wall), p50_p95(cpu)
+    return f"p50 {wall_p50:.2f} ms, p95 {wall_p95:.2f} ms (CPU p50 {cpu_p50:.2f} ms, p95 {cpu_p95:.2f} ms)"
 
 
 def main() -> None:

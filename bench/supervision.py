@@ -24,12 +24,12 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from _timing import median_seconds, ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,15 +44,6 @@ def _configure(database_url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def _median(function: Callable[[], object], runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _populate(count: int, seed: int) -> None:
@@ -167,7 +158,7 @@ def run(count: int, seed: int) -> None:
     def baseline() -> object:
         return list(Application.objects.order_by().values("item__department__code").annotate(n=Count("pk")))
 
-    base = _median(baseline)
+    base = median_seconds(baseline)
     print(f"baseline grouped count by department: {base * 1000:.1f} ms")
 
     today = dt.date(2026, 11, 30)
@@ -177,17 +168,19 @@ def run(count: int, seed: int) -> None:
     levels: dict[str, int] = {}
     for warning in raised:
         levels[str(warning.level)] = levels.get(str(warning.level), 0) + 1
-    print(f"warning job, first run: {len(raised)} warnings {levels} in {first:.2f} s ({first / base:.0f}x baseline)")
+    print(
+        f"warning job, first run: {len(raised)} warnings {levels} in {first:.2f} s ({ratio(first, base):.0f}x baseline)"
+    )
     start = time.perf_counter()
     again = supervision_warnings_raise(actor=SYSTEM, today=today)
     second = time.perf_counter() - start
-    print(f"warning job, second run the same day: {len(again)} warnings in {second:.2f} s ({second / base:.0f}x)")
+    print(f"warning job, second run the same day: {len(again)} warnings in {second:.2f} s ({ratio(second, base):.0f}x)")
 
-    overview = _median(lambda: figures.supervision_overview(actor=SYSTEM, today=today))
-    print(f"supervision_overview (all departments): {overview * 1000:.0f} ms ({overview / base:.1f}x baseline)")
+    overview = median_seconds(lambda: figures.supervision_overview(actor=SYSTEM, today=today))
+    print(f"supervision_overview (all departments): {overview * 1000:.0f} ms ({ratio(overview, base):.1f}x baseline)")
     for group in ("department", "item"):
-        took = _median(lambda group=group: figures.public_figures(group=group))  # type: ignore[misc]
-        print(f"public_figures by {group}: {took * 1000:.0f} ms ({took / base:.1f}x baseline)")
+        took = median_seconds(lambda group=group: figures.public_figures(group=group))  # type: ignore[misc]
+        print(f"public_figures by {group}: {took * 1000:.0f} ms ({ratio(took, base):.1f}x baseline)")
     result = figures.supervision_overview(actor=SYSTEM, today=today)
     total = result.total
     print(

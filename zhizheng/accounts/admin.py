@@ -15,14 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from zhizheng.accounts import services
 from zhizheng.accounts.models import ApiToken, Notification, NotificationDelivery, User, UserSession
 from zhizheng.accounts.selectors import describe_user_agent
-from zhizheng.core.actor import Actor
+from zhizheng.core.actor import actor_of
 from zhizheng.core.errors import DomainError
 from zhizheng.core.masking import mask_id_number, mask_name, mask_phone
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.actor  # type: ignore[attr-defined]
-    return actor
 
 
 @admin.register(User)
@@ -130,7 +125,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         """Create through the service (the plain token is shown once, here) instead of saving the form's object."""
         scopes = form.cleaned_data.get("scopes_text", "").replace(",", " ").split()
         token, plain = services.api_token_create(
-            actor=_actor(request), owner=obj.owner, name=obj.name, scopes=scopes, days=form.cleaned_data["days"]
+            actor=actor_of(request), owner=obj.owner, name=obj.name, scopes=scopes, days=form.cleaned_data["days"]
         )
         obj.pk = token.pk
         obj.__dict__.update({k: v for k, v in token.__dict__.items() if not k.startswith("_")})
@@ -144,7 +139,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         count = 0
         for token in queryset:
             try:
-                services.api_token_revoke(actor=_actor(request), token=token)
+                services.api_token_revoke(actor=actor_of(request), token=token)
                 count += 1
             except DomainError as exc:
                 messages.error(request, exc.detail)

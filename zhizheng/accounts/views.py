@@ -37,7 +37,7 @@ from zhizheng.accounts.forms import (
 )
 from zhizheng.accounts.models import User
 from zhizheng.accounts.selectors import SecondFactor, second_factor_state
-from zhizheng.core.actor import Actor, ActorKind
+from zhizheng.core.actor import Actor, ActorKind, actor_of
 from zhizheng.core.errors import DomainError, NotFound
 
 logger = logging.getLogger(__name__)
@@ -58,11 +58,6 @@ def _safe_next(request: HttpRequest, candidate: str | None, default: str = "web:
 
 def _base_template(user: Any) -> str:
     return "web/workbench_base.html" if selectors.is_staff_user(user) else "web/portal_base.html"
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.actor  # type: ignore[attr-defined]
-    return actor
 
 
 # --- log-in with the second factor ------------------------------------------------------------------------------
@@ -240,7 +235,7 @@ def totp_enrol(request: HttpRequest) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     if second_factor_state(user) is SecondFactor.VERIFY:
         return redirect(f"{reverse('accounts:totp_verify')}?next={reverse('accounts:totp_enrol')}")
-    actor = _actor(request)
+    actor = actor_of(request)
     form = TotpCodeForm()
     if request.method == "POST":
         action = request.POST.get("action")
@@ -283,7 +278,7 @@ def totp_enrol(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def sessions(request: HttpRequest) -> HttpResponse:
     """The person's own sessions: browser, IP address, signed-in and last-seen times; end any other one."""
-    rows = selectors.session_list(actor=_actor(request), current_session_key=request.session.session_key)
+    rows = selectors.session_list(actor=actor_of(request), current_session_key=request.session.session_key)
     return render(request, "accounts/sessions.html", {"sessions": rows, "base_template": _base_template(request.user)})
 
 
@@ -292,7 +287,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 def session_end(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         services.session_end(
-            actor=_actor(request), public_id=public_id, current_session_key=request.session.session_key
+            actor=actor_of(request), public_id=public_id, current_session_key=request.session.session_key
         )
     except NotFound:
         raise Http404 from None
@@ -306,7 +301,7 @@ def session_end(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
-    count = services.sessions_end_others(actor=_actor(request), current_session_key=request.session.session_key)
+    count = services.sessions_end_others(actor=actor_of(request), current_session_key=request.session.session_key)
     messages.success(request, bilingual(_("Other sessions ended: %(count)d."), {"count": count}))
     return redirect("accounts:sessions")
 
@@ -317,7 +312,7 @@ NOTIFICATIONS_PER_PAGE = 30
 
 
 def _inbox_context(request: HttpRequest) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     queryset = selectors.notification_list(actor=actor)
     if request.GET.get("unread") == "1":
         queryset = queryset.filter(read_at__isnull=True)
@@ -341,7 +336,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark one notification read; with ``next`` (the notification's link) the browser then follows it."""
     try:
-        notification = services.notification_mark_read(actor=_actor(request), notification_id=notification_id)
+        notification = services.notification_mark_read(actor=actor_of(request), notification_id=notification_id)
     except NotFound:
         raise Http404 from None
     if request.POST.get("follow") == "1" and notification.link:
@@ -354,7 +349,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notification_mark_all_read(actor=_actor(request))
+    count = services.notification_mark_all_read(actor=actor_of(request))
     if request.headers.get("HX-Request"):
         return render(request, "accounts/partials/notification_inbox.html", _inbox_context(request))
     messages.success(request, bilingual(_("Notifications marked read: %(count)d."), {"count": count}))

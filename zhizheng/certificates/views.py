@@ -20,7 +20,7 @@ from zhizheng.certificates import credentials, pdf, selectors, services
 from zhizheng.certificates.api import parse_credential
 from zhizheng.certificates.errors import CredentialMalformed, ShareLinkExpired
 from zhizheng.certificates.models import Certificate
-from zhizheng.core.actor import ANONYMOUS, Actor
+from zhizheng.core.actor import actor_of
 from zhizheng.core.errors import DomainError, NotFound
 
 VERDICTS: dict[str, tuple[str, Any, Any]] = {
@@ -36,11 +36,6 @@ VERDICTS: dict[str, tuple[str, Any, Any]] = {
 }
 SERIAL = re.compile(r"^[A-Z0-9]{6,40}$")
 SHARE_LIFETIMES = {"1": dt.timedelta(hours=1), "24": dt.timedelta(days=1), "168": dt.timedelta(days=7)}
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = getattr(request, "actor", None)
-    return actor if isinstance(actor, Actor) else ANONYMOUS
 
 
 def _public_json(data: dict[str, Any]) -> JsonResponse:
@@ -197,13 +192,13 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def wallet(request: HttpRequest) -> HttpResponse:
-    rows = [(c, selectors.effective_status(c)) for c in selectors.wallet_list(actor=_actor(request))]
+    rows = [(c, selectors.effective_status(c)) for c in selectors.wallet_list(actor=actor_of(request))]
     return render(request, "certificates/wallet.html", {"rows": rows})
 
 
 def _own(request: HttpRequest, serial: str) -> Certificate:
     try:
-        return selectors.wallet_get(actor=_actor(request), serial=serial)
+        return selectors.wallet_get(actor=actor_of(request), serial=serial)
     except NotFound:
         raise Http404 from None
 
@@ -229,7 +224,7 @@ def wallet_detail(request: HttpRequest, serial: str) -> HttpResponse:
         lifetime = SHARE_LIFETIMES.get(request.POST.get("hours", ""), dt.timedelta(0))
         try:
             link, token = services.share_link_create(
-                actor=_actor(request), certificate=certificate, fields=chosen, lifetime=lifetime
+                actor=actor_of(request), certificate=certificate, fields=chosen, lifetime=lifetime
             )
         except DomainError as exc:
             context["share_error"] = exc.detail

@@ -20,16 +20,11 @@ from zhizheng.certificates.choices import RevocationReason
 from zhizheng.certificates.errors import HolderKindMismatch, HolderUnknown
 from zhizheng.certificates.models import Certificate, CertificateType
 from zhizheng.certificates.permissions import Perm, policy
-from zhizheng.core.actor import ANONYMOUS, Actor
+from zhizheng.core.actor import Actor, actor_of
 from zhizheng.core.errors import DomainError, NotFound
 
 LIST_SIZE = 50
 REASONS = [(value, label) for value, label in RevocationReason.choices if value != RevocationReason.SUPERSEDED]
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = getattr(request, "actor", None)
-    return actor if isinstance(actor, Actor) else ANONYMOUS
 
 
 def _errors(exc: DomainError) -> dict[str, list[str]]:
@@ -39,7 +34,7 @@ def _errors(exc: DomainError) -> dict[str, list[str]]:
 @login_required
 def staff_index(request: HttpRequest) -> HttpResponse:
     """The certificates of the departments where the person issues or revokes, newest first; find one by number."""
-    actor = _actor(request)
+    actor = actor_of(request)
     serial = request.GET.get("serial", "").strip()
     rows = list(selectors.department_certificates(actor=actor, serial=serial)[:LIST_SIZE])
     context = {
@@ -66,7 +61,7 @@ def _local_midnight(raw: str, field: str, errors: dict[str, list[str]]) -> dt.da
 def staff_issue(request: HttpRequest) -> HttpResponse:
     """Issue a certificate by hand: choose a type of one's department, the holder (公民身份号码 or 统一社会信用代码),
     the data printed on it and, when the type has no fixed validity, its dates."""
-    actor = _actor(request)
+    actor = actor_of(request)
     types = list(selectors.types_issuable(actor=actor))
     if not types:
         raise Http404
@@ -131,7 +126,7 @@ def _certificate_context(actor: Actor, certificate: Certificate, **extra: Any) -
 def staff_certificate(request: HttpRequest, serial: str) -> HttpResponse:
     """One certificate of the department: its facts, its verification now, and (for section chiefs and heads of the
     issuing department) revocation with a reason."""
-    actor = _actor(request)
+    actor = actor_of(request)
     try:
         certificate = selectors.department_certificate_get(actor=actor, serial=serial)
     except NotFound:

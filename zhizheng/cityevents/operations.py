@@ -55,14 +55,18 @@ def operations_overview(*, actor: Actor, now: dt.datetime | None = None) -> Over
         total=Count("id", distinct=True), on_time=Count("id", filter=Q(handled_at__lte=F("deadline_at")), distinct=True)
     )
     overview.handled_count, overview.on_time_count = handled["total"], handled["on_time"]
+    # Cases, not reports, per category and district: a report merged into another case (status ``merged``) is
+    # counted once, through that case; counting it too would count one problem twice, in its own district and in
+    # the case's. The status chart still shows the merged reports, under their own status.
+    cases = events.exclude(status=Status.MERGED)
     categories: Counter[str] = Counter()
-    for chosen, suggested, n in events.values_list("category__parent__parent__name", "suggested_category").annotate(
+    for chosen, suggested, n in cases.values_list("category__parent__parent__name", "suggested_category").annotate(
         n=Count("id", distinct=True)
     ):
         categories[chosen or suggested or "—"] += n
     overview.by_category = categories.most_common()
     names = dict(Division.objects.values_list("code", "name"))
-    districts = events.exclude(district_code="").values_list("district_code").annotate(n=Count("id", distinct=True))
+    districts = cases.exclude(district_code="").values_list("district_code").annotate(n=Count("id", distinct=True))
     overview.by_district = sorted(((names.get(code, code), n) for code, n in districts), key=lambda r: -r[1])
     # Days in the current time zone (Asia/Shanghai), as TruncDate counts them: a UTC date would drop today's
     # events between 00:00 and 08:00 Beijing time.

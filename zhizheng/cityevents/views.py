@@ -30,7 +30,7 @@ from zhizheng.cityevents.permissions import (
 )
 from zhizheng.cityevents.routing import suggest
 from zhizheng.cityevents.workflow import allowed_actions
-from zhizheng.core.actor import Actor
+from zhizheng.core.actor import Actor, actor_of
 from zhizheng.core.errors import DomainError, NotFound
 from zhizheng.orgs.models import Division
 from zhizheng.orgs.selectors import department_list, division_list
@@ -39,12 +39,8 @@ MAP_CENTER = (31.80, 117.20)  # lat, lon of 示范市 (registries.spatial.CENTRE
 QUEUE_PAGE = 50
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined,no-any-return]
-
-
 def _staff(request: HttpRequest) -> Actor:
-    actor = _actor(request)
+    actor = actor_of(request)
     if not is_staff_of_loop(actor):
         raise DjangoPermissionDenied(_("City events are handled by civil servants of the loop."))
     return actor
@@ -93,7 +89,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             _event, token = services.event_report(
-                actor=_actor(request),
+                actor=actor_of(request),
                 report=_report_from(request, source=Source.PORTAL, is_public=request.POST.get("public") == "on"),
             )
         except DomainError as exc:
@@ -150,7 +146,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def feedback(request: HttpRequest, token: str) -> HttpResponse:
     """The reporter confirms and rates the result, or says it is not solved (reopens), from the tracking page."""
-    actor = _actor(request)
+    actor = actor_of(request)
     try:
         if request.POST.get("reopen") == "1":
             services.event_reopen_by_reporter(actor=actor, token=token, reason=request.POST.get("reason", ""))
@@ -389,7 +385,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def operations(request: HttpRequest) -> HttpResponse:
     """城市运行: counts, on-time rate, map of open events, trends and hotspots; the figures refresh by themselves."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if not (is_leader(actor) or is_dispatcher(actor) or actor.is_superuser):
         raise DjangoPermissionDenied(_("The city operations view is for leaders and the command centre."))
     overview = operations_overview(actor=actor)

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 class ActorKind(enum.StrEnum):
@@ -68,3 +72,15 @@ class Actor:
 
 ANONYMOUS = Actor(kind=ActorKind.ANONYMOUS, display="anonymous")
 SYSTEM = Actor(kind=ActorKind.SYSTEM, display="system", is_superuser=True)
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The actor that ``web.middleware.ActorMiddleware`` set on ``request``, or ``ANONYMOUS`` when none was set.
+
+    The one way pages, admin views and session-authenticated API functions read the actor, so that a request built
+    outside the middleware chain (a ``RequestFactory`` request in a test, a management command rendering a view)
+    acts as nobody rather than failing. API functions behind token authentication use
+    ``accounts.api.request_actor``, which reads the authenticated ``request.auth`` and answers 401 without one.
+    """
+    actor = getattr(request, "actor", None)
+    return actor if isinstance(actor, Actor) else ANONYMOUS

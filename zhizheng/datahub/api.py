@@ -16,7 +16,7 @@ from zhizheng.core.errors import NotFound, ValidationFailed
 from zhizheng.datahub import schemas, selectors, services
 from zhizheng.datahub.models import ColumnSpec, Grant, Resource, ShareRequest
 from zhizheng.datahub.services import access_log, imports, quality
-from zhizheng.datahub.services.sharing import deadline_state
+from zhizheng.datahub.services.sharing import deadline_state, deadline_states
 
 router = Router(tags=["datahub"], auth=API_AUTH)
 _no_rules = _("The resource has no quality rules or no data table yet.")
@@ -196,7 +196,10 @@ def grant_out(grant: Grant) -> dict[str, Any]:
     }
 
 
-def request_out(request: ShareRequest, grant: Grant | None = None, key: str = "") -> dict[str, Any]:
+def request_out(
+    request: ShareRequest, grant: Grant | None = None, key: str = "", *, deadline: str | None = None
+) -> dict[str, Any]:
+    """One request as the API answers it; a list passes ``deadline`` from ``deadline_states`` (one count per page)."""
     return {
         "id": request.pk,
         "resource_code": request.resource.code,
@@ -207,7 +210,7 @@ def request_out(request: ShareRequest, grant: Grant | None = None, key: str = ""
         "period_days": request.period_days,
         "status": request.status,
         "due_on": request.due_on,
-        "deadline_state": deadline_state(request),
+        "deadline_state": deadline_state(request) if deadline is None else deadline,
         "reason": request.reason,
         "grant": grant_out(grant) if grant else None,
         "key": key,
@@ -267,7 +270,8 @@ def request_create(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[
 def request_list(request: HttpRequest, box: str = "mine", limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """``box=inbox``: requests to the caller's departments as provider; ``box=mine``: its departments' requests."""
     count, rows = selectors.request_list(actor=request_actor(request), box=box, limit=limit, offset=offset)
-    return {"count": count, "items": [request_out(r) for r in rows]}
+    states = deadline_states(rows)
+    return {"count": count, "items": [request_out(r, deadline=d) for r, d in zip(rows, states, strict=True)]}
 
 
 @router.post("/datahub/requests/{int:pk}/approve", response=RequestOut, operation_id="datahub_request_approve")

@@ -80,10 +80,18 @@ class FieldsNotGranted(PermissionDenied):
     message = _("These fields are outside the grant: %(fields)s.")
 
 
-class RateLimited(Conflict):
-    code = "datahub.rate_limited"
+class TooManyRequests(Conflict):
+    """Base of the per-minute call limits (429): a grant's on the data API, an application's on the open-data portal.
+
+    The two limits keep their own codes and messages, which clients already match on; only the status and title are
+    shared here, so that a third limit cannot answer 429 under another title."""
+
     status = 429
     title = _("Too many requests")
+
+
+class RateLimited(TooManyRequests):
+    code = "datahub.rate_limited"
     message = _("The grant allows %(limit)s calls per minute. Wait a minute and try again.")
 
 
@@ -102,10 +110,8 @@ class AppKeyInvalid(PermissionDenied):
     message = _("The API key is unknown, expired or revoked.")
 
 
-class AppRateLimited(Conflict):
+class AppRateLimited(TooManyRequests):
     code = "datahub.app_rate_limited"
-    status = 429
-    title = _("Too many requests")
     message = _("Allowed: %(limit)s calls per minute. Wait a minute and try again.")
 
 

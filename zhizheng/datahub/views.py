@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhizheng.core.actor import Actor
+from zhizheng.core.actor import Actor, actor_of
 from zhizheng.core.errors import DomainError, NotFound, PermissionDenied
 from zhizheng.datahub import selectors, services
 from zhizheng.datahub.choices import Category, DataType, ImportStatus, Mask
@@ -33,8 +33,8 @@ from zhizheng.orgs.models import Department
 PAGE = 50
 
 
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.actor  # type: ignore[attr-defined]
+def _staff_actor(request: HttpRequest) -> Actor:
+    actor = actor_of(request)
     if not policy.has(actor, Perm.VIEW):
         raise DjangoPermissionDenied(_("The resource catalogue is for civil servants."))
     return actor
@@ -57,7 +57,7 @@ def _errors(exc: DomainError) -> dict[str, list[str]]:
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Browse the catalogue: search by name or code prefix, filter by category."""
-    actor = _actor(request)
+    actor = _staff_actor(request)
     q = request.GET.get("q", "").strip()[:100]
     category = request.GET.get("category", "")
     if category not in Category.values:
@@ -93,14 +93,14 @@ def _detail(request: HttpRequest, actor: Actor, code: str, **extra: Any) -> Http
 @login_required
 @require_GET
 def resource(request: HttpRequest, code: str) -> HttpResponse:
-    return _detail(request, _actor(request), code)
+    return _detail(request, _staff_actor(request), code)
 
 
 @login_required
 @require_POST
 def request_create(request: HttpRequest, code: str) -> HttpResponse:
     """The request form on a resource page. Granted at once → the key page; otherwise → my requests."""
-    actor = _actor(request)
+    actor = _staff_actor(request)
     data = request.POST
     try:
         period = int(data.get("period_days", "0") or 0)
@@ -129,11 +129,12 @@ def request_create(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def requests(request: HttpRequest) -> HttpResponse:
     """The provider's inbox (data officers) and the department's own requests and grants."""
-    actor = _actor(request)
+    actor = _staff_actor(request)
     _count, inbox = selectors.request_list(actor=actor, box="inbox", limit=PAGE)
     _count, mine = selectors.request_list(actor=actor, box="mine", limit=PAGE)
-    for row in (*inbox, *mine):
-        row.deadline = services.deadline_state(row)  # type: ignore[attr-defined]
+    rows = (*inbox, *mine)
+    for row, state in zip(rows, services.deadline_states(rows), strict=True):
+        row.deadline = state  # type: ignore[attr-defined]
     return render(
         request,
         "datahub/requests.html",
@@ -151,7 +152,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve (with a rate limit) or reject (with a reason) a pending request."""
-    actor = _actor(request)
+    actor = _staff_actor(request)
     found = _read(lambda: selectors.request_get(actor=actor, pk=pk))
     try:
         if request.POST.get("decision") == "approve":
@@ -193,7 +194,7 @@ def _page_number(request: HttpRequest) -> int:
 def table(request: HttpRequest, code: str) -> HttpResponse:
     """A resource's data: the table with filters, search, sorting and paging (``datastore_query``), its uploads
     and the upload form (editors)."""
-    actor = _actor(request)
+    actor = _staff_actor(request)
     resource = _read(lambda: selectors.resource_get(actor=actor, code=code))
     page = _page_number(request)
     context: dict[str, Any] = {
@@ -228,7 +229,7 @@ def table(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def upload(request: HttpRequest, code: str) -> HttpResponse:
     """Receive a file; on success the officer reviews the inferred schema on the job's page."""
-    actor = _actor(request)
+    actor = _staff_actor(request)
     resource = _read(lambda: selectors.resource_get(actor=actor, code=code))
     file = request.FILES.get("file")
     if file is None:
@@ -251,7 +252,7 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> tuple[Actor, Any]:
-    actor = _actor(request)
+    actor = _staff_actor(request)
     return actor, _read(lambda: selectors.import_get(actor=actor, pk=pk))
 
 
@@ -327,7 +328,7 @@ def import_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def quality(request: HttpRequest, code: str) -> HttpResponse:
     """A resource's quality rules (JSON, editable by its data officers), the latest run and its failing rows."""
-    actor = _actor(request)
+    actor = _staff_actor(request)
     resource = _read(lambda: selectors.resource_get(actor=actor, code=code))
     context: dict[str, Any] = {"resource": resource, "can_edit": policy.has(actor, Perm.EDIT, resource)}
     status = 200
@@ -373,7 +374,7 @@ def quality(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def quality_departments(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = _staff_actor(request)
     return render(
         request, "datahub/quality_departments.html", {"scores": selectors.quality_department_scores(actor=actor)}
     )
@@ -383,7 +384,7 @@ def quality_departments(request: HttpRequest) -> HttpResponse:
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
     """Days of the data-API log sealed in the ledger; ``?verify=YYYY-MM-DD`` checks one against its root."""
-    actor = _actor(request)
+    actor = _staff_actor(request)
     _count, seals = selectors.access_seal_list(actor=actor, limit=60)
     verification = None
     day = request.GET.get("verify", "")

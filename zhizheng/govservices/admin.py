@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from zhizheng.core.actor import actor_of
 from zhizheng.govservices import services
 from zhizheng.govservices.models import ClickCount, LifeEvent, LifeEventStage, Material, ServiceItem, Theme
 
@@ -44,7 +45,7 @@ class ServiceItemAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
         obj._history_user = request.user  # type: ignore[attr-defined]
-        services.item_save(actor=request.actor, item=obj)  # type: ignore[attr-defined]
+        services.item_save(actor=actor_of(request), item=obj)
 
 
 class LifeEventStageInline(admin.TabularInline):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Body, Router, Status
 
 from zhizheng.accounts.api import API_AUTH, request_actor
-from zhizheng.core.actor import ANONYMOUS, Actor
+from zhizheng.core.actor import Actor, actor_of
 from zhizheng.core.errors import ValidationFailed
 from zhizheng.govservices import application_services as applications
 from zhizheng.govservices import material_reuse, selectors
@@ -58,11 +58,6 @@ class InvalidListParameter(ValidationFailed):
     message = _("A list parameter is invalid: correct the fields named.")
 
 
-def _actor(request: HttpRequest) -> Actor:
-    actor = getattr(request, "actor", None)
-    return actor if isinstance(actor, Actor) else ANONYMOUS
-
-
 def _limit(raw: str | None, *, default: int, maximum: int) -> int:
     """Parse ``limit`` ourselves so that a non-number gets the search's own error code, not a generic one."""
     if raw is None or raw == "":
@@ -96,7 +91,7 @@ def search(request: HttpRequest, q: str = "", limit: str | None = None) -> Searc
     Life events ("一件事") appear among the items with their ``LE-nn`` code, ``kind`` = ``life_event`` and an empty
     ``department``. Errors: ``govservices.invalid_query`` (``q`` blank or over 100 characters) and
     ``govservices.invalid_search_limit`` (``limit`` not 1…50), both 422 problem+json."""
-    hits = selectors.service_search(actor=_actor(request), query=q, limit=_limit(limit, default=10, maximum=50))
+    hits = selectors.service_search(actor=actor_of(request), query=q, limit=_limit(limit, default=10, maximum=50))
     return SearchOut(
         count=len(hits),
         items=[
@@ -118,7 +113,7 @@ def suggest(request: HttpRequest, q: str = "", limit: str | None = None) -> Sugg
     """Type-ahead: names completing what has been typed (full pinyin and initials work: "gjj"). Nothing typed
     yet answers an empty list; ``limit`` is 1…20 (default 8)."""
     found = selectors.service_suggest(
-        actor=_actor(request), query=q, limit=_limit(limit, default=8, maximum=MAX_SUGGEST_LIMIT)
+        actor=actor_of(request), query=q, limit=_limit(limit, default=8, maximum=MAX_SUGGEST_LIMIT)
     )
     return SuggestOut(count=len(found), items=[SuggestionOut(text=s.text, code=s.code, kind=s.kind) for s in found])
 
@@ -156,7 +151,7 @@ def item_list(
         problems["audience"] = [_("Use individual or legal_person.")]
     _page(limit, offset, problems)
     queryset = selectors.items_list(
-        actor=_actor(request),
+        actor=actor_of(request),
         theme_name=theme or None,
         department=department or None,
         audience=AUDIENCES.get(audience or ""),
@@ -169,7 +164,7 @@ def item_list(
 @router.get("/services/items/{code}", response=ItemDetailOut, auth=None, operation_id="govservices_item_get")
 def item_get(request: HttpRequest, code: str) -> ItemDetailOut:
     """One published item with everything its guide (办事指南) shows; an unknown or unpublished code is 404."""
-    item = selectors.item_for_code(actor=_actor(request), code=code)
+    item = selectors.item_for_code(actor=actor_of(request), code=code)
     return ItemDetailOut(
         **_summary(item),  # type: ignore[arg-type]
         legal_basis=list(item.legal_basis),
@@ -206,7 +201,7 @@ def form_get(request: HttpRequest, code: str) -> FormDefinitionOut:
     """The item's application form: a JSON Schema (draft 2020-12) and UI hints (order, widgets, labels in the
     request's language, where pre-filled values come from). ``version`` changes whenever the schema does.
     ``prefill`` holds what the platform already knows of the signed-in person (empty for anonymous callers)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     definition = form_definition(selectors.item_for_form(actor=actor, code=code))
     return FormDefinitionOut(
         item=definition.item_code,
@@ -227,7 +222,7 @@ def form_check(request: HttpRequest, code: str, data: dict[str, Any] = Body(...)
     """Check filled-in form data against the item's form without storing anything: 200 when valid, else 422
     ``govservices.form_invalid`` listing every problem at once, each under its field (``person.id_number``,
     ``materials.m3``…), in Chinese (``errors``) and English (``errors_en``)."""
-    definition = form_definition(selectors.item_for_form(actor=_actor(request), code=code))
+    definition = form_definition(selectors.item_for_form(actor=actor_of(request), code=code))
     form_validate(definition, data)
     return FormValidOut(valid=True, version=definition.version)
 

@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from ninja import Status
 
 from zhizheng.accounts.api import API_AUTH, request_actor
+from zhizheng.core.actor import actor_of
 from zhizheng.govservices import life_event_services, payment_services, selectors, workflow_services
-from zhizheng.govservices.api import _act, _actor, _page, payment_out, router
+from zhizheng.govservices.api import _act, _page, payment_out, router
 from zhizheng.govservices.form_schemas import ui_hints
 from zhizheng.govservices.life_event_forms import combined_form
 from zhizheng.govservices.models import LifeEventCase
@@ -155,7 +156,7 @@ def case_out(case: LifeEventCase, timeline: list[dict[str, Any]] | None = None) 
 def life_event_form(request: HttpRequest, code: str) -> dict[str, Any]:
     """The combined form (一表申请) of a life event: every item's fields, each asked once; ``items`` maps each item
     to the combined material keys it uses."""
-    actor = _actor(request)
+    actor = actor_of(request)
     form = combined_form(selectors.life_event_for_code(actor=actor, code=code))
     return {
         "event": code,

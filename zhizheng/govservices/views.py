@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 
-from zhizheng.core.actor import ANONYMOUS, Actor
+from zhizheng.core.actor import actor_of
 from zhizheng.core.errors import DomainError, NotFound
 from zhizheng.govservices import selectors, services
 from zhizheng.govservices.choices import Audience
@@ -22,13 +22,8 @@ SEARCH_PAGE_SIZE = 20
 SUGGESTIONS = 8
 
 
-def _actor(request: HttpRequest) -> Actor:
-    actor = getattr(request, "actor", None)
-    return actor if isinstance(actor, Actor) else ANONYMOUS
-
-
 def _audience_page(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     audience = AUDIENCE_SLUGS[slug]
     events = [e for e in selectors.life_events_list(actor=actor) if audience in e.audience]
     return render(
@@ -61,7 +56,7 @@ def theme(request: HttpRequest, audience: str, name: str) -> HttpResponse:
         found = selectors.theme_for(audience=AUDIENCE_SLUGS[audience], name=name)
     except NotFound:
         raise Http404 from None
-    items = selectors.items_list(actor=_actor(request), theme=found)
+    items = selectors.items_list(actor=actor_of(request), theme=found)
     return render(request, "govservices/item_list.html", {"title": found.name, "items": items, "slug": audience})
 
 
@@ -69,7 +64,7 @@ def departments(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "govservices/departments.html",
-        {"departments": selectors.departments_with_items(actor=_actor(request))},
+        {"departments": selectors.departments_with_items(actor=actor_of(request))},
     )
 
 
@@ -78,13 +73,13 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
         found = selectors.department_for(code=code)
     except NotFound:
         raise Http404 from None
-    items = selectors.items_list(actor=_actor(request), department=found.code)
+    items = selectors.items_list(actor=actor_of(request), department=found.code)
     return render(request, "govservices/item_list.html", {"title": found.name, "items": items, "department": found})
 
 
 def life_events(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "govservices/life_events.html", {"life_events": selectors.life_events_list(actor=_actor(request))}
+        request, "govservices/life_events.html", {"life_events": selectors.life_events_list(actor=actor_of(request))}
     )
 
 
@@ -94,12 +89,12 @@ def _record_click(request: HttpRequest, code: str) -> None:
     if query.strip():
         # A malformed query in a hand-made link is not worth an error page.
         with contextlib.suppress(DomainError):
-            services.search_click_record(actor=_actor(request), query=query, code=code)
+            services.search_click_record(actor=actor_of(request), query=query, code=code)
 
 
 def life_event(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        event = selectors.life_event_for_code(actor=_actor(request), code=code)
+        event = selectors.life_event_for_code(actor=actor_of(request), code=code)
     except NotFound:
         raise Http404 from None
     _record_click(request, event.code)
@@ -108,7 +103,7 @@ def life_event(request: HttpRequest, code: str) -> HttpResponse:
 
 def item(request: HttpRequest, code: str) -> HttpResponse:
     """The guide (办事指南) of one published item."""
-    actor = _actor(request)
+    actor = actor_of(request)
     try:
         found = selectors.item_for_code(actor=actor, code=code)
     except NotFound:
@@ -132,7 +127,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET["q"]
     context["query"] = query
     try:
-        results = selectors.service_search(actor=_actor(request), query=query, limit=SEARCH_PAGE_SIZE)
+        results = selectors.service_search(actor=actor_of(request), query=query, limit=SEARCH_PAGE_SIZE)
     except DomainError as exc:
         context["error"] = exc.detail
         return render(request, "govservices/search.html", context, status=400)
@@ -157,7 +152,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """Type-ahead options for the search box (an HTMX partial: a listbox's options, or nothing)."""
     query = request.GET.get("q", "")
     try:
-        found = selectors.service_suggest(actor=_actor(request), query=query, limit=SUGGESTIONS)
+        found = selectors.service_suggest(actor=actor_of(request), query=query, limit=SUGGESTIONS)
     except DomainError:
         found = []
     return render(request, "govservices/partials/suggestions.html", {"suggestions": found, "query": query})

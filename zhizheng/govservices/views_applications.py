@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhizheng.certificates.models import Certificate
-from zhizheng.core.actor import ANONYMOUS, Actor
+from zhizheng.core.actor import Actor, actor_of
 from zhizheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from zhizheng.govservices import (
     application_forms,
@@ -34,11 +34,6 @@ from zhizheng.govservices.permissions import ApplicationPerm, application_policy
 
 QUEUE_PAGE_SIZE = 50
 CLOSED = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN})
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = getattr(request, "actor", None)
-    return actor if isinstance(actor, Actor) else ANONYMOUS
 
 
 def _held(actor: Actor, definition: FormDefinition) -> dict[str, list[Certificate]]:
@@ -65,7 +60,7 @@ def _own_open(request: HttpRequest, receipt_number: str) -> Application | None:
     if not receipt_number:
         return None
     found = _visible(request, receipt_number)
-    if found.applicant_id != _actor(request).user_id:
+    if found.applicant_id != actor_of(request).user_id:
         raise Http404
     return found
 
@@ -75,7 +70,7 @@ def _own_open(request: HttpRequest, receipt_number: str) -> Application | None:
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """The item's form, pre-filled from the account (or from the draft / returned application it continues); on
     POST, saved as a draft or submitted (each problem shown on its field)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     try:
         item = selectors.item_for_code(actor=actor, code=code)
     except NotFound:
@@ -137,7 +132,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     rows = list(selectors.applications_mine(actor=actor).filter(life_event_case__isnull=True)[:100])
     cases = list(selectors.life_event_cases_mine(actor=actor)[:50])
     return render(request, "govservices/my_applications.html", {"applications": rows, "cases": cases})
@@ -145,7 +140,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 def _visible(request: HttpRequest, receipt_number: str) -> Application:
     try:
-        return selectors.application_get(actor=_actor(request), receipt_number=receipt_number)
+        return selectors.application_get(actor=actor_of(request), receipt_number=receipt_number)
     except NotFound:
         raise Http404 from None
 
@@ -154,10 +149,10 @@ def _visible(request: HttpRequest, receipt_number: str) -> Application:
 def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
     """The applicant's receipt and timeline (with each act's ledger receipt)."""
     found = _visible(request, receipt_number)
-    if found.applicant_id != _actor(request).user_id:
+    if found.applicant_id != actor_of(request).user_id:
         raise Http404
-    message_services.application_messages_read(actor=_actor(request), application=found)
-    return render(request, "govservices/application.html", _case_context(found, actor=_actor(request), message=""))
+    message_services.application_messages_read(actor=actor_of(request), application=found)
+    return render(request, "govservices/application.html", _case_context(found, actor=actor_of(request), message=""))
 
 
 def _allowed(actor: Actor, found: Application) -> tuple[list[str], str]:
@@ -193,7 +188,7 @@ def _conversation(
 def message_post(request: HttpRequest, receipt_number: str) -> HttpResponse:
     """The applicant or the handling department writes a message; HTMX swaps the messages panel (errors inline),
     without HTMX the page reloads."""
-    actor = _actor(request)
+    actor = actor_of(request)
     found = _visible(request, receipt_number)
     text = request.POST.get("text", "")
     own = found.applicant_id == actor.user_id
@@ -267,12 +262,12 @@ def _case_context(
 def withdraw(request: HttpRequest, receipt_number: str) -> HttpResponse:
     found = _visible(request, receipt_number)
     try:
-        applications.application_withdraw(actor=_actor(request), application=found)
+        applications.application_withdraw(actor=actor_of(request), application=found)
     except DomainError as exc:
         return render(
             request,
             "govservices/application.html",
-            _case_context(found, actor=_actor(request), message=exc.detail),
+            _case_context(found, actor=actor_of(request), message=exc.detail),
             status=exc.status,
         )
     return redirect("govservices:application", receipt_number=receipt_number)
@@ -283,7 +278,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Staff: the workbench queue — tabs by what the applications wait for, each with its count, filters, paging.
     HTMX requests (a filter or a tab changed) get only the list; a full load of the same URL renders the same list,
     so the address is shareable (the page pushes it)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     filters = queue_selectors.queue_filters_parse(request.GET)
     try:
         result = queue_selectors.application_workbench(actor=actor, filters=filters)
@@ -305,10 +300,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 def case(request: HttpRequest, receipt_number: str) -> HttpResponse:
     """Staff: one application with the applicant's data and the actions the state allows."""
     found = _visible(request, receipt_number)
-    if found.applicant_id == _actor(request).user_id:
+    if found.applicant_id == actor_of(request).user_id:
         return redirect("govservices:application", receipt_number=receipt_number)
-    message_services.application_messages_read(actor=_actor(request), application=found)
-    return render(request, "govservices/case.html", _case_context(found, actor=_actor(request), message=""))
+    message_services.application_messages_read(actor=actor_of(request), application=found)
+    return render(request, "govservices/case.html", _case_context(found, actor=actor_of(request), message=""))
 
 
 @login_required
@@ -359,7 +354,7 @@ def case_act(request: HttpRequest, receipt_number: str, action: str) -> HttpResp
     """Staff: one act on the case (HTMX swaps the case panel; without HTMX the page reloads)."""
     if action not in ACTIONS:
         raise Http404
-    actor = _actor(request)
+    actor = actor_of(request)
     found = _visible(request, receipt_number)
     template = "govservices/partials/case_panel.html" if request.headers.get("HX-Request") else "govservices/case.html"
     try:
@@ -367,9 +362,9 @@ def case_act(request: HttpRequest, receipt_number: str, action: str) -> HttpResp
     except DomainError as exc:
         if exc.status == 404:
             raise Http404 from None
-        context = _case_context(found, actor=_actor(request), message=exc.detail, errors=_errors(exc))
+        context = _case_context(found, actor=actor_of(request), message=exc.detail, errors=_errors(exc))
         return render(request, template, context, status=200 if request.headers.get("HX-Request") else exc.status)
-    return render(request, template, _case_context(found, actor=_actor(request), message=""))
+    return render(request, template, _case_context(found, actor=actor_of(request), message=""))
 
 
 def reuse_statistics(request: HttpRequest) -> HttpResponse:

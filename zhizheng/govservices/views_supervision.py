@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhizheng.core.actor import ANONYMOUS, Actor
+from zhizheng.core.actor import actor_of
 from zhizheng.core.errors import DomainError, NotFound, PermissionDenied
 from zhizheng.govservices import rating_services as ratings
 from zhizheng.govservices import selectors
@@ -29,11 +29,6 @@ from zhizheng.orgs.selectors import department_list
 
 TOP_ITEMS = 20
 RECTIFICATION_PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = getattr(request, "actor", None)
-    return actor if isinstance(actor, Actor) else ANONYMOUS
 
 
 def _errors(exc: DomainError) -> dict[str, list[str]]:
@@ -85,7 +80,7 @@ def _chart(
 @login_required
 def supervision(request: HttpRequest) -> HttpResponse:
     """电子监察: overdue and warned applications by department, item and month, for auditors and department heads."""
-    actor = _actor(request)
+    actor = actor_of(request)
     department = request.GET.get("department", "").strip()
     item = request.GET.get("item", "").strip()
     raw_from, raw_to = request.GET.get("date_from", ""), request.GET.get("date_to", "")
@@ -177,10 +172,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 def _own(request: HttpRequest, receipt_number: str) -> Application:
     try:
-        found = selectors.application_get(actor=_actor(request), receipt_number=receipt_number)
+        found = selectors.application_get(actor=actor_of(request), receipt_number=receipt_number)
     except NotFound:
         raise Http404 from None
-    if found.applicant_id != _actor(request).user_id:
+    if found.applicant_id != actor_of(request).user_id:
         raise Http404
     return found
 
@@ -199,7 +194,7 @@ def rate(request: HttpRequest, receipt_number: str) -> HttpResponse:
     score: object = int(raw_score) if raw_score.isdigit() else raw_score
     try:
         ratings.rating_submit(
-            actor=_actor(request),
+            actor=actor_of(request),
             application=application,
             score=score,
             reasons=request.POST.getlist("reasons"),
@@ -211,7 +206,7 @@ def rate(request: HttpRequest, receipt_number: str) -> HttpResponse:
         context = rating_context(application, rating_message=exc.detail, errors=_errors(exc), posted=request.POST)
         if request.headers.get("HX-Request"):
             return render(request, "govservices/partials/rating_panel.html", context)
-        page = {**case_context(application, actor=_actor(request), message=""), **context}
+        page = {**case_context(application, actor=actor_of(request), message=""), **context}
         return render(request, "govservices/application.html", page, status=exc.status)
     if request.headers.get("HX-Request"):
         return render(request, "govservices/partials/rating_panel.html", rating_context(application))
@@ -225,7 +220,7 @@ def rate(request: HttpRequest, receipt_number: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_record(request: HttpRequest) -> HttpResponse:
     """The hall's page: a window officer (or a handler) records that an applicant came in person."""
-    actor = _actor(request)
+    actor = actor_of(request)
     values = {
         "receipt_number": (request.POST.get("receipt_number") or request.GET.get("receipt_number", "")).strip(),
         "visited_at": request.POST.get("visited_at") or timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
@@ -280,7 +275,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", RectificationStatus.OPEN)
     if status not in RectificationStatus.values:
         status = ""
-    rows = list(figures.rectifications_visible(actor=_actor(request), status=status)[:RECTIFICATION_PAGE_SIZE])
+    rows = list(figures.rectifications_visible(actor=actor_of(request), status=status)[:RECTIFICATION_PAGE_SIZE])
     return render(
         request,
         "govservices/rectifications.html",
@@ -292,7 +287,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rectification(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: one rectification with the rating that opened it, and the form to answer it once."""
-    actor = _actor(request)
+    actor = actor_of(request)
     try:
         found = figures.rectification_get(actor=actor, pk=pk)
     except NotFound:

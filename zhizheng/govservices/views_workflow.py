@@ -13,13 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhizheng.core.actor import actor_of
 from zhizheng.core.errors import DomainError, NotFound, ValidationFailed
 from zhizheng.govservices import life_event_services, payment_services, selectors
 from zhizheng.govservices.application_forms import data_from_post, fields_for
 from zhizheng.govservices.life_event_forms import combined_form
 from zhizheng.govservices.payments import provider_get
 from zhizheng.govservices.payments.sandbox import SandboxProvider
-from zhizheng.govservices.views_applications import _actor, _case_context, _consents, _errors, _held, _visible
+from zhizheng.govservices.views_applications import _case_context, _consents, _errors, _held, _visible
 
 
 @login_required
@@ -29,11 +30,11 @@ def pay(request: HttpRequest, receipt_number: str) -> HttpResponse:
     found = _visible(request, receipt_number)
     return_url = request.build_absolute_uri(reverse("govservices:application", args=[receipt_number]))
     try:
-        payment = payment_services.payment_create(actor=_actor(request), application=found, return_url=return_url)
+        payment = payment_services.payment_create(actor=actor_of(request), application=found, return_url=return_url)
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        context = _case_context(found, actor=_actor(request), message=exc.detail)
+        context = _case_context(found, actor=actor_of(request), message=exc.detail)
         return render(request, "govservices/application.html", context, status=exc.status)
     return redirect(payment.pay_url)
 
@@ -45,11 +46,11 @@ def refund(request: HttpRequest, receipt_number: str, order_number: str) -> Http
     found = _visible(request, receipt_number)
     try:
         payment = payment_services.payment_for(application=found, order_number=order_number)
-        payment_services.payment_refund(actor=_actor(request), payment=payment, reason=request.POST.get("reason", ""))
+        payment_services.payment_refund(actor=actor_of(request), payment=payment, reason=request.POST.get("reason", ""))
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        context = _case_context(found, actor=_actor(request), message=exc.detail, errors=_errors(exc))
+        context = _case_context(found, actor=actor_of(request), message=exc.detail, errors=_errors(exc))
         return render(request, "govservices/case.html", context, status=exc.status)
     return redirect("govservices:case", receipt_number=receipt_number)
 
@@ -87,7 +88,7 @@ def sandbox_pay(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def life_event_apply(request: HttpRequest, code: str) -> HttpResponse:
     """One form for every item of the life event (一表申请), pre-filled from the account; one submission."""
-    actor = _actor(request)
+    actor = actor_of(request)
     try:
         event = selectors.life_event_for_code(actor=actor, code=code)
     except NotFound:
@@ -126,7 +127,7 @@ def life_event_apply(request: HttpRequest, code: str) -> HttpResponse:
 def life_event_case(request: HttpRequest, receipt_number: str) -> HttpResponse:
     """The applicant's combined case: every item with its department and status, and one timeline."""
     try:
-        case = selectors.life_event_case_get(actor=_actor(request), receipt_number=receipt_number)
+        case = selectors.life_event_case_get(actor=actor_of(request), receipt_number=receipt_number)
     except NotFound:
         raise Http404 from None
     context = {

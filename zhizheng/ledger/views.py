@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zhizheng.core.actor import ANONYMOUS, Actor
+from zhizheng.core.actor import actor_of
 from zhizheng.core.errors import DomainError
 from zhizheng.core.problems import problem_response
 from zhizheng.ledger import keys, leaf, merkle, note, selectors, services
@@ -40,10 +40,6 @@ PAGE_SIZE = 25
 MAX_PARAMETER_DIGITS = 18  # anything longer cannot be a tree size we hold (and stays inside 64-bit integers)
 _DIGITS = re.compile(r"^[0-9]+$")
 View = Callable[..., HttpResponse]
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return getattr(request, "actor", ANONYMOUS)
 
 
 def b64(data: bytes) -> str:
@@ -115,7 +111,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
     witnessed = request.GET.get("witnessed") in ("1", "true", "yes")
     latest = selectors.checkpoint_latest(witnessed=witnessed)
     if latest is None and not witnessed:
-        latest = services.checkpoint_sign(actor=_actor(request))
+        latest = services.checkpoint_sign(actor=actor_of(request))
     if latest is None:
         raise NoWitnessedCheckpoint()
     return _text(selectors.checkpoint_note(latest))
@@ -179,7 +175,7 @@ def receipt_json(receipt: services.Receipt) -> dict[str, Any]:
 @_protocol
 def receipt(request: HttpRequest, index: str) -> HttpResponse:
     """Entry + inclusion proof + a signed checkpoint covering it (signed on the spot if needed)."""
-    issued = services.receipt_issue(actor=_actor(request), index=parse_index(index, "index"))
+    issued = services.receipt_issue(actor=actor_of(request), index=parse_index(index, "index"))
     return _json(receipt_json(issued))
 
 
@@ -213,7 +209,7 @@ def _cosignature_request(request: HttpRequest) -> tuple[int, str, str | None]:
 def cosignatures(request: HttpRequest) -> HttpResponse:
     """Accept witness cosignatures: JSON ``{"size", "cosignature"}`` or a text/plain cosigned checkpoint note."""
     size, lines, text = _cosignature_request(request)
-    stored = services.cosignature_add(actor=_actor(request), size=size, lines=lines, checkpoint_text=text)
+    stored = services.cosignature_add(actor=actor_of(request), size=size, lines=lines, checkpoint_text=text)
     response = _json({"size": size, "witnesses": [c.witness.name for c in stored]})
     response.status_code = 201
     return response
@@ -276,7 +272,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def entry_page(request: HttpRequest, index: int) -> HttpResponse:
     """One entry: its public fields, the decoded leaf, and a receipt the browser can verify."""
     try:
-        issued = services.receipt_issue(actor=_actor(request), index=index)
+        issued = services.receipt_issue(actor=actor_of(request), index=index)
     except SigningKeyMissing as exc:
         found = selectors.entry_get(index=index)
         return render(request, "ledger/entry.html", {"entry": found, "receipt_error": exc.detail}, status=200)

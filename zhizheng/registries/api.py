@@ -1,6 +1,8 @@
 """``/api/v1/registries/``: the base registries for programs.
 
-Personal data comes out masked; ``POST .../disclose`` unmasks for a purpose that justifies it. Every read of the
+Personal data comes out masked; ``POST .../disclose`` unmasks for a purpose that justifies it. A resident is looked
+up with ``POST residents/lookup`` (the ID number in the body, out of access logs); the older
+``GET residents/{id_number}`` is deprecated. Every read of the
 population registry names a ``purpose`` and is written to the access log (refusals too). Registrations (births,
 marriages, deaths, household moves, legal persons) go through the services and land in the ledger. Spatial units
 (GeoJSON) and macro-economic series are public.
@@ -99,6 +101,13 @@ class ResidentQuery(PageQuery):
 
 
 class PurposeIn(Schema):
+    purpose: str | None = None
+
+
+class LookupIn(Schema):
+    """A resident looked up by ID number in the request body, so that the number stays out of URLs and access logs."""
+
+    id_number: str = Field(..., min_length=1, max_length=18)
     purpose: str | None = None
 
 
@@ -304,9 +313,37 @@ def resident_list(request: HttpRequest, query: Query[ResidentQuery]) -> Resident
     return ResidentList(count=count, items=[ResidentOut.model_validate(r) for r in rows])
 
 
-@router.get("/registries/residents/{id_number}", response=ResidentOut, operation_id="registries_resident_get")
-def resident_get(request: HttpRequest, id_number: str, purpose: str | None = None) -> ResidentView:
-    """One resident, masked; the read is logged (a refused one too)."""
+LOOKUP_PATH = "/api/v1/registries/residents/lookup"
+DEPRECATED_SINCE = "@1796342400"
+"""RFC 9745 ``Deprecation`` date of ``GET residents/{id_number}`` (2026-12-04, when the body lookup replaced it)."""
+
+
+# Declared before ``residents/{id_number}`` so that ``residents/lookup`` is not taken for an ID number.
+@router.post("/registries/residents/lookup", response=ResidentOut, operation_id="registries_resident_lookup")
+def resident_lookup(request: HttpRequest, payload: LookupIn) -> ResidentView:
+    """One resident, masked, by the ID number and purpose in the body (the number never appears in a URL, so not
+    in access logs, proxies or browser history); the read is logged (a refused one too). Errors as for
+    ``GET residents/{id_number}``: 403 ``registries.purpose_required`` without a purpose, 404 for an unknown number
+    or a reader without access."""
+    return selectors.resident_get(
+        actor=request_actor(request), purpose=payload.purpose, id_number=payload.id_number, via="lookup"
+    )
+
+
+@router.get(
+    "/registries/residents/{id_number}",
+    response=ResidentOut,
+    operation_id="registries_resident_get",
+    deprecated=True,
+)
+def resident_get(
+    request: HttpRequest, response: HttpResponse, id_number: str, purpose: str | None = None
+) -> ResidentView:
+    """Deprecated: the ID number in the path lands in access logs. Use ``POST residents/lookup`` with
+    ``{"id_number", "purpose"}``; this answers the same, with ``Deprecation`` and ``Link: rel="successor-version"``
+    headers. One resident, masked; the read is logged (a refused one too)."""
+    response["Deprecation"] = DEPRECATED_SINCE
+    response["Link"] = f'<{LOOKUP_PATH}>; rel="successor-version"'
     return selectors.resident_get(actor=request_actor(request), purpose=purpose, id_number=id_number)
 
 

@@ -444,7 +444,15 @@ def legal_person_establish(
 
 
 def _company(uscc: str) -> LegalPerson:
-    found = LegalPerson.objects.select_for_update().filter(uscc=(uscc or "").strip().upper()).first()
+    """The legal person to change, locked, with its representative read in the same query: every caller answers with
+    ``selectors.legal_person_view``, which shows the representative's masked name. Only the company's row is locked
+    (``of``): the representative's resident record stays free for other registrations."""
+    found = (
+        LegalPerson.objects.select_for_update(of=("self",))
+        .select_related("legal_representative")
+        .filter(uscc=(uscc or "").strip().upper())
+        .first()
+    )
     if found is None:
         raise NotFound(_("No legal person has this unified social credit code."))
     return found

@@ -149,9 +149,10 @@ def resident_list(
     return queryset.count(), [resident_view(r, masked=True) for r in rows]
 
 
-def resident_get(*, actor: Actor, purpose: Purpose | str | None, id_number: str) -> ResidentView:
+def resident_get(*, actor: Actor, purpose: Purpose | str | None, id_number: str, via: str = "get") -> ResidentView:
     """One resident, masked, logged. Unknown numbers and readers without access both get ``NotFound``; a reader
-    whose roles do not fit the purpose gets a 403. Refusals are logged."""
+    whose roles do not fit the purpose gets a 403. Refusals are logged. ``via`` names the read in the access log
+    (``get`` for the deprecated path lookup, ``lookup`` for the body one)."""
     resident = Resident.objects.filter(id_number=id_number.strip().upper()).first()
     checked = require_read(
         actor=actor,
@@ -159,7 +160,7 @@ def resident_get(*, actor: Actor, purpose: Purpose | str | None, id_number: str)
         subject_kind="resident",
         subject_id=resident.pk if resident else None,
         fields=MASKED_FIELDS,
-        via="get",
+        via=via,
     )
     if resident is None:
         raise NotFound()
@@ -169,7 +170,7 @@ def resident_get(*, actor: Actor, purpose: Purpose | str | None, id_number: str)
         subject_kind="resident",
         subject_ids=[resident.pk],
         fields=MASKED_FIELDS,
-        via="get",
+        via=via,
     )
     return resident_view(resident, masked=True)
 

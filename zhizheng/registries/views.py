@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhizheng.core.actor import Actor
+from zhizheng.core.actor import Actor, actor_of
 from zhizheng.core.errors import DomainError
 from zhizheng.core.masking import mask_address, mask_id_number, mask_name
 from zhizheng.registries import forms, registrations, selectors, services
@@ -136,7 +136,7 @@ REGISTRATIONS: dict[str, Registration] = {
 
 
 def _staff_actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.actor  # type: ignore[attr-defined]
+    actor = actor_of(request)
     if not (actor.user_kind == "staff" or actor.is_superuser):
         raise PermissionDenied(gettext("The workbench is for civil servants."))
     return actor

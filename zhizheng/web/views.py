@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from zhizheng.core.actor import actor_of
 from zhizheng.web import selectors
 from zhizheng.web.cockpit import cockpit_overview
 from zhizheng.web.forms import SearchForm
@@ -43,7 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to their own face after log-in: leaders to the cockpit, staff to the workbench."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = actor_of(request)
     if actor.has_role(LEADER_ROLE) or (can_use_cockpit(actor) and not can_use_workbench(actor)):
         return redirect("web:cockpit")
     if can_use_workbench(actor):
@@ -54,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     """The civil servant's home: the departments and roles they act in."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = actor_of(request)
     if not can_use_workbench(actor):
         raise PermissionDenied(_("The workbench is for civil servants."))
     return render(
@@ -70,7 +71,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
 @login_required
 def cockpit(request: HttpRequest) -> HttpResponse:
     """The leaders' home: city operations from the data that exists."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = actor_of(request)
     if not can_use_cockpit(actor):
         raise PermissionDenied(_("The cockpit is for leaders."))
     return render(request, "web/cockpit.html", {"overview": cockpit_overview(actor=actor)})

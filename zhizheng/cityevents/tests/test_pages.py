@@ -230,8 +230,8 @@ def test_operations_view_figures(client, loop, django_assert_max_num_queries):
         1,
         100.0,
     )
-    assert dict(overview.by_category) == {parent.suggested_category: 2, "城市管理": 1}
-    assert overview.by_district == [("东城区", 3)]
+    assert dict(overview.by_category) == {parent.suggested_category: 1, "城市管理": 1}  # the merged report: once
+    assert overview.by_district == [("东城区", 2)]
     assert sum(overview.trend["reported"]) == 3
     assert sum(overview.trend["closed"]) == 2
     assert [c["count"] for c in overview.clusters] == [1]

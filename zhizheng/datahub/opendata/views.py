@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhizheng.core.actor import Actor
+from zhizheng.core.actor import actor_of
 from zhizheng.core.errors import DomainError, NotFound
 from zhizheng.datahub import selectors, services
 from zhizheng.datahub.opendata import catalogue, dcat, exports
@@ -222,16 +222,11 @@ def themes_jsonld(request: HttpRequest) -> HttpResponse:
 # --- applications (政府即平台) -----------------------------------------------------------------------------------
 
 
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.actor  # type: ignore[attr-defined]
-    return actor
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def apps(request: HttpRequest) -> HttpResponse:
     """The signed-in person's applications, and the form to register one (its key is shown once)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     context: dict[str, Any] = {"form": {}, "errors": {}}
     status = 200
     if request.method == "POST":
@@ -257,7 +252,7 @@ def apps(request: HttpRequest) -> HttpResponse:
 @require_GET
 def app(request: HttpRequest, pk: int) -> HttpResponse:
     """An application's calls per day and per resource (its owner only)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     try:
         found = selectors.app_get(actor=actor, pk=pk)
     except NotFound:
@@ -269,7 +264,7 @@ def app(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def app_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     try:
         found = selectors.app_get(actor=actor, pk=pk)
         services.app_revoke(actor=actor, app=found)

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -130,10 +131,38 @@ def _provider(code: str) -> Department:
     return found
 
 
+CODE_ATTEMPTS = 5
+"""Inserts tried with a fresh sequence number before ``resource_create`` gives up (see ``_save_with_next_code``)."""
+
+
 def _next_code(class_code: str) -> str:
-    taken = Resource.objects.select_for_update().filter(class_code=class_code).values_list("code", flat=True)
-    numbers = [int(code.split("/")[1]) for code in taken]
-    return f"{class_code}/{max(numbers, default=0) + 1:06d}"
+    """The class's next code: one past the highest sequence number among the codes that start with the class.
+
+    Sequence numbers are six zero-padded digits, so the highest code is the highest number: one indexed lookup,
+    however many entries the class has."""
+    highest = Resource.objects.filter(code__startswith=f"{class_code}/").aggregate(highest=Max("code"))["highest"]
+    number = int(highest.split("/")[1]) if highest else 0
+    return f"{class_code}/{number + 1:06d}"
+
+
+def _save_with_next_code(resource: Resource, class_code: str) -> None:
+    """Insert ``resource`` under the class's next free code, even while another request inserts into the same class.
+
+    Two transactions can read the same highest code; the unique constraint on ``code`` lets only one insert it.
+    The other one's insert fails (on PostgreSQL it waits for the first to commit, then fails), inside a savepoint
+    so its transaction goes on: it reads the highest code again, now seeing the committed one, and takes the next.
+    SQLite's IMMEDIATE transactions serialise writers, so there the first read is already right."""
+    for attempt in range(1, CODE_ATTEMPTS + 1):
+        code = _next_code(class_code)
+        resource.code = code
+        try:
+            with transaction.atomic():
+                resource.save(force_insert=True)
+            return
+        except IntegrityError:
+            resource.pk = None
+            if attempt == CODE_ATTEMPTS or not Resource.objects.filter(code=code).exists():
+                raise  # out of attempts, or a constraint other than the code's
 
 
 def _apply(resource: Resource, spec: ResourceSpec, provider: Department) -> None:
@@ -174,9 +203,9 @@ def resource_create(*, actor: Actor, spec: ResourceSpec) -> Resource:
     policy.require(actor, Perm.EDIT, spec)
     _check(spec)
     provider = _provider(spec.provider_code)
-    resource = Resource(code=_next_code(spec.class_code), status=Status.DRAFT)
+    resource = Resource(status=Status.DRAFT)
     _apply(resource, spec, provider)
-    resource.save()
+    _save_with_next_code(resource, spec.class_code)
     _write_items(resource, spec.items)
     ledger.record(actor=actor, act="datahub.resource.created", subject=resource, payload={"code": resource.code})
     return resource
@@ -259,6 +288,16 @@ def resource_submit(*, actor: Actor, resource: Resource) -> Resource:
 def resource_publish(*, actor: Actor, resource: Resource) -> Resource:
     """In review → published (a data officer of the data office), writing the next version."""
     return _move(actor, resource, Perm.REVIEW, Status.IN_REVIEW, Status.PUBLISHED, "datahub.resource.published")
+
+
+@transaction.atomic
+def resource_register(*, actor: Actor, spec: ResourceSpec) -> Resource:
+    """Create, submit and publish an entry in one act of the system: the resources the platform serves itself (the
+    base registries, the demo tables) are catalogued without a reviewer. The steps are the ordinary ones, so each is
+    checked and recorded in the ledger as if a person had taken it."""
+    resource = resource_create(actor=actor, spec=spec)
+    resource = resource_submit(actor=actor, resource=resource)
+    return resource_publish(actor=actor, resource=resource)
 
 
 @transaction.atomic

@@ -20,9 +20,7 @@ from zhizheng.datahub.models import ColumnSpec, DatastoreTable, Resource
 from zhizheng.datahub.services.catalogue import (
     ItemSpec,
     ResourceSpec,
-    resource_create,
-    resource_publish,
-    resource_submit,
+    resource_register,
 )
 from zhizheng.datahub.services.datastore import datastore_load
 from zhizheng.datahub.services.quality import quality_rules_set, quality_run
@@ -212,9 +210,7 @@ def demo_tables_load(*, actor: Actor, today: dt.date, seed: int = SEED) -> int:
         if resource is not None and DatastoreTable.objects.filter(resource=resource).exists():
             continue
         if resource is None:
-            resource = resource_create(actor=actor, spec=table.spec)
-            resource = resource_submit(actor=actor, resource=resource)
-            resource = resource_publish(actor=actor, resource=resource)
+            resource = resource_register(actor=actor, spec=table.spec)
         rows = list(
             _toilets(rng, districts, today)
             if table.columns is TOILET_COLUMNS

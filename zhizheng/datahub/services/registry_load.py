@@ -11,13 +11,7 @@ from zhizheng.core.actor import Actor
 from zhizheng.core.errors import PermissionDenied
 from zhizheng.datahub.choices import Category, Format, OpenType, ShareType, Source, UpdateCycle
 from zhizheng.datahub.models import Resource
-from zhizheng.datahub.services.catalogue import (
-    ItemSpec,
-    ResourceSpec,
-    resource_create,
-    resource_publish,
-    resource_submit,
-)
+from zhizheng.datahub.services.catalogue import ItemSpec, ResourceSpec, resource_register
 
 C, N, D, I = "C", "N", "D", "I"  # noqa: E741
 
@@ -128,8 +122,6 @@ def registry_resources_load(*, actor: Actor) -> LoadResult:
         if Resource.objects.filter(source=spec.source).exists():
             existing += 1
             continue
-        resource = resource_create(actor=actor, spec=spec)
-        resource = resource_submit(actor=actor, resource=resource)
-        resource_publish(actor=actor, resource=resource)
+        resource_register(actor=actor, spec=spec)
         created += 1
     return LoadResult(created=created, existing=existing)

@@ -162,3 +162,75 @@ def test_access_log_matrix(people: dict[str, Any], who: str, status: int) -> Non
         )
         assert f",law_enforcement,resident,{person.pk}," in text
         assert export["Content-Disposition"] == 'attachment; filename="registry-access-log.csv"'
+
+
+LOOKUP = "/api/v1/registries/residents/lookup"
+
+
+def _lookup(client, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return client.post(LOOKUP, body, content_type="application/json")
+
+
+def test_lookup_by_body_is_masked_needs_a_purpose_and_is_logged(people: dict[str, Any]) -> None:
+    person = factories.resident(name="陈小静")
+    police = _client(people["police"])
+
+    masked = _lookup(police, {"id_number": person.id_number.lower(), "purpose": "law_enforcement"})
+    no_purpose = _lookup(police, {"id_number": person.id_number})
+    unknown = _lookup(police, {"id_number": "110101199003070000", "purpose": "law_enforcement"})
+
+    assert (masked.status_code, masked.json()["name"], masked.json()["masked"]) == (200, "陈**", True)
+    assert person.id_number not in masked.content.decode()
+    assert (no_purpose.status_code, no_purpose.json()["code"]) == (403, "registries.purpose_required")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "core.not_found")
+    assert list(RegistryAccess.objects.order_by("id").values_list("subject_id", "purpose", "outcome", "via")) == [
+        (person.pk, "law_enforcement", "granted", "lookup"),
+        (person.pk, "", "denied", "lookup"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 401), ("citizen", 404), ("civil", 403), ("police", 200), ("auditor", 200)]
+)
+def test_lookup_matrix(people: dict[str, Any], who: str, status: int) -> None:
+    person = factories.resident()
+    purpose = "audit" if who == "auditor" else "law_enforcement"
+
+    response = _lookup(_client(people[who]), {"id_number": person.id_number, "purpose": purpose})
+
+    assert response.status_code == status
+    if status == 200:
+        assert response.json()["id"] == person.pk
+    granted = RegistryAccess.objects.filter(outcome="granted").count()
+    assert granted == (1 if status == 200 else 0)
+
+
+def test_lookup_without_an_id_number_names_the_field(people: dict[str, Any]) -> None:
+    police = _client(people["police"])
+
+    missing = _lookup(police, {"purpose": "law_enforcement"})
+    too_long = _lookup(police, {"id_number": "1" * 19, "purpose": "law_enforcement"})
+
+    for response in (missing, too_long):
+        assert response.status_code == 422
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert "id_number" in str(response.json())
+    assert RegistryAccess.objects.count() == 0
+
+
+def test_get_by_path_is_deprecated_but_answers_the_same(people: dict[str, Any]) -> None:
+    person = factories.resident(name="陈小静")
+    police = _client(people["police"])
+
+    by_path = police.get(f"/api/v1/registries/residents/{person.id_number}", {"purpose": "law_enforcement"})
+    by_body = _lookup(police, {"id_number": person.id_number, "purpose": "law_enforcement"})
+    schema = police.get("/api/v1/openapi.json").json()["paths"]
+
+    assert (by_path.status_code, by_body.status_code) == (200, 200)
+    assert by_path.json() == by_body.json()
+    assert by_path["Deprecation"] == "@1796342400"
+    assert by_path["Link"] == '</api/v1/registries/residents/lookup>; rel="successor-version"'
+    assert "Deprecation" not in by_body
+    assert schema["/api/v1/registries/residents/{id_number}"]["get"]["deprecated"] is True
+    lookup = schema["/api/v1/registries/residents/lookup"]["post"]
+    assert (lookup["operationId"], lookup.get("deprecated", False)) == ("registries_resident_lookup", False)

@@ -8,6 +8,7 @@ import pytest
 
 from zhizheng.core.actor import Actor, ActorKind
 from zhizheng.core.errors import NotFound, PermissionDenied
+from zhizheng.core.masking import mask_name
 from zhizheng.core.validators import check_id_number
 from zhizheng.ledger.models import Entry
 from zhizheng.registries import registrations
@@ -360,3 +361,29 @@ def test_a_minor_or_a_deceased_person_cannot_represent_and_names_are_unique() ->
     with pytest.raises(PermissionDenied):
         registrations.legal_person_cancel(actor=POLICE, uscc=LegalPerson.objects.get().uscc, reason="无权注销")
     assert LegalPerson.objects.get().status == "active"
+
+
+def test_changed_and_cancelled_legal_persons_are_shown_without_another_query(django_assert_num_queries) -> None:
+    """``_company`` reads the representative with the company: showing the result costs no query, and a new
+    representative is the one shown (the joined one is not kept stale)."""
+    from zhizheng.registries.selectors import legal_person_view
+
+    boss = factories.resident(name="王小明", born=dt.date(1980, 1, 1))
+    successor = factories.resident(name="周敏", born=dt.date(1985, 1, 1))
+    company = _establish(boss)
+
+    kept = registrations.legal_person_change(actor=MARKET, uscc=company.uscc, registered_capital_fen=2)
+    with django_assert_num_queries(0):
+        assert legal_person_view(kept).legal_representative == mask_name("王小明")
+
+    changed = registrations.legal_person_change(
+        actor=MARKET, uscc=company.uscc, representative_id_number=successor.id_number
+    )
+    assert legal_person_view(changed).legal_representative == mask_name("周敏")
+
+    cancelled = registrations.legal_person_cancel(actor=MARKET, uscc=company.uscc, reason="股东决议解散")
+    with django_assert_num_queries(0):
+        assert (legal_person_view(cancelled).legal_representative, cancelled.status) == (
+            mask_name("周敏"),
+            "deregistered",
+        )

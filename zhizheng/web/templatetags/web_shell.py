@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from zhizheng.core.actor import ANONYMOUS
+from zhizheng.core.actor import ANONYMOUS, actor_of
 from zhizheng.web.error_pages import ErrorText
 from zhizheng.web.error_pages import error_texts as _error_texts
 from zhizheng.web.navigation import NavLink, nav_links
@@ -26,7 +26,7 @@ def nav_items(context: dict[str, Any], face: str) -> list[NavLink]:
 def face_links(context: dict[str, Any]) -> list[NavLink]:
     """``{% face_links as faces %}``: the faces the signed-in person may open."""
     request = context.get("request")
-    actor = getattr(request, "actor", ANONYMOUS) if request is not None else ANONYMOUS
+    actor = actor_of(request) if request is not None else ANONYMOUS
     return _face_links(actor)
 
 
