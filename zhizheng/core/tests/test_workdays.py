@@ -1,6 +1,5 @@
 import datetime as dt
 import logging
-import time
 import warnings
 
 import pytest
@@ -213,15 +212,13 @@ def test_cache_keeps_a_year_until_invalidated_or_expired():
         assert is_working_day(D(2027, 2, 8)) is True
 
 
-def test_cached_deadlines_need_no_query_and_are_fast(django_assert_num_queries):
+def test_cached_deadlines_need_no_query(django_assert_num_queries):
+    # Speed is printed by bench/ (about 10 µs each); what a test can hold is that a cached year reads nothing.
     add_working_days(D(2025, 1, 2), 20)
     add_working_days(D(2025, 12, 20), 20)
     with django_assert_num_queries(0):
-        began = time.perf_counter()
         for offset in range(2000):
             add_working_days(D(2025, 1, 1) + dt.timedelta(days=offset % 365), 20)
-        elapsed = time.perf_counter() - began
-    assert elapsed < 1.0  # about 10 µs each on the reference machine; the bound leaves room for slow CI
 
 
 def test_every_day_of_2025_and_2026_agrees_with_the_library():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from zhizheng.core.actor import SYSTEM
 from zhizheng.datahub.models import DatastoreTable, QualityRun, Resource
@@ -17,9 +16,7 @@ TODAY = dt.date(2026, 6, 30)
 def test_demo_tables_are_deterministic_idempotent_and_checked(hub: Hub) -> None:
     for code in ("CGJ", "JTYSJ"):
         department(code)
-    started = time.perf_counter()
     assert demo_tables_load(actor=SYSTEM, today=TODAY) == 640 + 1500
-    assert time.perf_counter() - started < 20
     toilets = Resource.objects.get(name="示范市公共厕所信息")
     parking = Resource.objects.get(name="示范市公共停车场信息")
     first = datastore_query(resource=toilets, limit=3, fields=["name", "district", "male_seats"]).records

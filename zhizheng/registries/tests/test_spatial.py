@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -73,14 +73,16 @@ def test_points_outside_the_city_find_nothing(units: list[SpatialUnit]) -> None:
     assert spatial.spatial_unit_at(*spatial.CENTRE) is not None
 
 
-def test_lookup_is_fast_enough_for_event_intake(units: list[SpatialUnit]) -> None:
+def test_lookups_reuse_the_index_and_read_only_its_version(
+    units: list[SpatialUnit], django_assert_num_queries: Any
+) -> None:
+    # Event intake locates every report: once built, the index answers in memory after one aggregate that tells
+    # whether the grids changed (bench/registries.py prints the rate); rebuilding it would read the grids again.
     spatial.spatial_unit_at(*spatial.CENTRE)  # builds the index
-    started = time.perf_counter()
-    for step in range(200):
-        spatial.spatial_unit_at(117.0 + step * 0.002, 31.8)
-    per_lookup = (time.perf_counter() - started) / 200
+    with django_assert_num_queries(200):
+        found = [spatial.spatial_unit_at(117.0 + step * 0.002, 31.8) for step in range(200)]
 
-    assert per_lookup < 0.005
+    assert sum(unit is not None for unit in found) > 0
 
 
 def test_loading_is_idempotent_and_only_for_the_system(units: list[SpatialUnit]) -> None:
