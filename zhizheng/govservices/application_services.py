@@ -15,7 +15,6 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +33,7 @@ from zhizheng.core.workdays import CalendarWarning, add_working_days, count_work
 from zhizheng.govservices import material_reuse, notifications, workflow
 from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, OnlineLevel, StepKind
 from zhizheng.govservices.form_schemas import FormInvalid, form_definition, form_validate
-from zhizheng.govservices.models import Application, ApplicationEvent, ProcessStep, ServiceItem
+from zhizheng.govservices.models import Application, ApplicationEvent, ServiceItem
 from zhizheng.govservices.permissions import ApplicationPerm, application_policy
 from zhizheng.govservices.selectors import ITEM_GUIDE_TEXT
 from zhizheng.ledger import services as ledger
@@ -406,9 +405,11 @@ def _staff_act(actor: Actor, application: Application, action: str) -> tuple[App
     """Lock the application, check the table, then that the actor acts at a current step of the process.
 
     The order matters: a hidden application is 404, an impossible move 409 (whoever asks), an act by someone who
-    sees the application but is not at the current step 403."""
-    application_policy.require(actor, ApplicationPerm.HANDLE, application)
+    sees the application but is not at the current step 403. The policy is checked on the locked row and its
+    steps, read once here and kept for the rest of the act (``workflow.steps_of``); the caller's copy only
+    names the application."""
     locked = _lock(application)
+    application_policy.require(actor, ApplicationPerm.HANDLE, locked)
     target = transition_check(locked, action)
     if locked.department_id is None:  # submitted before transfers existed
         locked.department = locked.item.department
@@ -417,17 +418,9 @@ def _staff_act(actor: Actor, application: Application, action: str) -> tuple[App
     kinds = ACTION_KINDS.get(action)
     if kinds is not None and not actor.is_superuser:
         own = action in OWN_DEPARTMENT_ACTIONS
-        if not workflow.may_act(actor, _with_steps(locked), kinds, own_department=own):
+        if not workflow.may_act(actor, locked, kinds, own_department=own):
             raise PermissionDenied()
     return locked, target
-
-
-def _with_steps(application: Application) -> Application:
-    """The application with its steps (and their departments) loaded once for the checks that read them."""
-    if hasattr(application, "_prefetched_objects_cache"):
-        application._prefetched_objects_cache.pop("steps", None)
-    prefetch_related_objects([application], "steps__department")
-    return application
 
 
 @transaction.atomic
@@ -516,14 +509,13 @@ def _decision_reached(actor: Actor, application: Application) -> None:
     (409) stops it."""
     code = application.handling_department.code
     if not actor.is_superuser:
-        checked = _with_steps(application)
-        if not workflow.may_act(actor, checked, (K.DECIDE,), waiting_too=True):
+        if not workflow.may_act(actor, application, (K.DECIDE,), waiting_too=True):
             raise PermissionDenied()
-        if workflow.may_act(actor, checked, (K.REVIEW,), own_department=True):
+        if workflow.may_act(actor, application, (K.REVIEW,), own_department=True):
             workflow.steps_complete(application, kinds=(K.REVIEW,), actor=actor, department=code)
     else:
         workflow.steps_complete(application, kinds=(K.REVIEW,), actor=actor, department=code)
-    active = list(ProcessStep.objects.filter(application=application, status="active").select_related("department"))
+    active = workflow.active_steps(application)
     pending = sorted({s.department.name for s in active if s.kind == K.REVIEW})
     if pending:
         raise ReviewPending(params={"departments": "、".join(pending)})
