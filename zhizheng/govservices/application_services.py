@@ -363,7 +363,7 @@ def application_submit(
             if existing is None:
                 raise
             return existing
-    material_reuse.attachments_store(application=application, reused=reused, at=now)
+    material_reuse.attachments_store(application=application, reused=reused, at=now, first=new)
     if first_submission:
         workflow.process_start(application, actor=actor)
     _record(

@@ -167,7 +167,12 @@ def process_for(item: ServiceItem) -> list[StepSpec]:
 def process_start(application: Application, *, actor: Actor) -> list[ProcessStep]:
     """Create the application's steps (on first submission): the applicant's steps done, the acceptance active."""
     specs = process_for(application.item)
-    departments = {d.code: d for d in Department.objects.filter(code__in={s.department for s in specs})}
+    own = application.item.department
+    codes = {s.department for s in specs}
+    if codes == {own.code}:  # most processes stay in the item's department: no need to look it up again
+        departments = {own.code: own}
+    else:
+        departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
     now = timezone.now()
     rows = [
         ProcessStep(
