@@ -177,10 +177,11 @@ def _lock(application: Application) -> Application:
 
     Only the application's row is locked (``of=("self",)``): locking the joined item row too made every
     submission for that item wait at its commit (PostgreSQL checks the deferred foreign key with ``FOR KEY SHARE``
-    on the item) while the approval waited for the ledger head the submission held — a deadlock under load."""
+    on the item) while the approval waited for the ledger head the submission held — a deadlock under load.
+    The applicant comes along: most acts tell them (``notifications``), which otherwise read their row again."""
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("item__department", "department")
+        .select_related("item__department", "department", "applicant")
         .defer(*ITEM_GUIDE_TEXT)
         .get(pk=application.pk)
     )
