@@ -9,9 +9,11 @@ trivial authenticated endpoint (``GET /api/v1/me``) measured in the same run.
 The bench makes its own database (a SQLite file in a temporary directory, or a fresh PostgreSQL database created
 on BENCH_DATABASE_URL and dropped afterwards), migrates it and loads the minimum: divisions, departments, the
 service catalogue, certificate types, one resident and one signed-in citizen per client, one caseworker of the
-public security bureau (公安局). It starts ``gunicorn`` (sync workers, local settings: DEBUG off) on 127.0.0.1 on a
-free port, and the client threads of this process drive it over loopback HTTP with the citizens' and the
-caseworker's session cookies (and CSRF tokens, as a browser would send them).
+public security bureau (公安局). It starts ``gunicorn`` (sync workers, local settings: DEBUG off; its files — the
+task queue of the filesystem broker — in the bench's temporary folder) on 127.0.0.1 on a free port, and client
+*processes* (not threads of this one, which would share its interpreter lock) drive it over loopback HTTP with the
+citizens' and the caseworker's session cookies (and CSRF tokens, as a browser would send them). The clients start
+together behind a barrier, so their start-up is not timed.
 
 Every lifecycle is the real path of item SFS-0018 (无犯罪记录证明开具): the submission is validated against the
 item's generated form, the deadline counted in working days, the caseworker's acceptance and approval checked
@@ -20,7 +22,9 @@ to the applicant — and every act is appended to the ledger, one transaction pe
 
 Load is bounded: at most ``--lifecycles`` lifecycles and ``--seconds`` seconds, after a warm-up of one lifecycle
 per client. The baseline runs the same clients against ``GET /api/v1/me`` just before and just after the
-lifecycles; its figures are the average of the two (the machine is shared, so the ratios are what compare).
+lifecycles; its figures are the average of the two (the machine is shared, so the ratios are what compare). The
+clients and the server share the machine's cores: the first line of the figures says how many, and the load
+average before and after.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import secrets
 import signal
@@ -36,10 +41,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,12 +235,13 @@ def _request(port: int, method: str, path: str, body: Any, headers: dict[str, st
 @dataclass
 class Timings:
     steps: dict[str, list[float]] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, step: str, seconds: float) -> None:
-        with self.lock:
-            self.steps.setdefault(step, []).append(seconds)
+        self.steps.setdefault(step, []).append(seconds)
+
+    def merge(self, other: dict[str, list[float]]) -> None:
+        for step, values in other.items():
+            self.steps.setdefault(step, []).extend(values)
 
 
 def _timed(
@@ -265,39 +269,76 @@ def _lifecycle(
         raise RuntimeError(f"{receipt} was not approved with a certificate: {approved}")
 
 
-def _run_clients(
-    clients: int, budget: int, seconds: float, work: Callable[[int], None]
-) -> tuple[int, float, list[str]]:
-    """``clients`` threads each call ``work(client)`` until ``budget`` calls in all or ``seconds`` have passed."""
-    remaining = [budget]
-    lock = threading.Lock()
+@dataclass(frozen=True)
+class Work:
+    """What one client process does: the baseline (``me``) or lifecycles, as one citizen (and the caseworker)."""
+
+    kind: str
+    port: int
+    citizen: Session
+    application: dict[str, Any]
+    caseworker: Session
+
+
+def _client(work: Work, remaining: Any, barrier: Any, deadline_after: float, results: Any) -> None:
+    """One client process: wait for the others, then call until the shared budget or the time is spent; report
+    the timings, the errors, how many calls it made and when it finished (``time.monotonic`` is system-wide)."""
+    timings = Timings()
     errors: list[str] = []
-    deadline = time.perf_counter() + seconds
+    count = 0
+    barrier.wait()
+    deadline = time.monotonic() + deadline_after
+    while time.monotonic() < deadline:
+        with remaining.get_lock():
+            if remaining.value <= 0:
+                break
+            remaining.value -= 1
+        count += 1
+        try:
+            if work.kind == "me":
+                _timed(timings, "me", work.port, "GET", "/api/v1/me", None, work.citizen, 200)
+            else:
+                _lifecycle(work.port, work.citizen, work.application, work.caseworker, timings)
+        except Exception as error:  # noqa: BLE001 - counted and reported with the figures; the bench then fails
+            errors.append(repr(error)[:300])
+    results.put((timings.steps, errors, count, time.monotonic()))
 
-    def loop(client: int) -> None:
-        while time.perf_counter() < deadline:
-            with lock:
-                if remaining[0] <= 0:
-                    return
-                remaining[0] -= 1
-            try:
-                work(client)
-            except Exception as error:  # noqa: BLE001 - counted and reported with the figures; the bench then fails
-                with lock:
-                    errors.append(repr(error)[:300])
 
-    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return budget - remaining[0], time.perf_counter() - started, errors
+def _run_clients(works: list[Work], budget: int, seconds: float) -> tuple[Timings, int, float, list[str]]:
+    """One process per ``Work``, each calling until ``budget`` calls in all or ``seconds`` have passed; returns the
+    timings, the calls made, the seconds from the common start to the last client's end, and the errors."""
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing of the fixtures' Django state
+    remaining = context.Value("i", budget)
+    barrier = context.Barrier(len(works) + 1)
+    results = context.Queue()
+    processes = [
+        context.Process(target=_client, args=(work, remaining, barrier, seconds, results), daemon=True)
+        for work in works
+    ]
+    for process in processes:
+        process.start()
+    barrier.wait(timeout=60)
+    started = time.monotonic()
+    timings, errors, count, finished = Timings(), [], 0, started
+    for _ in processes:
+        steps, more_errors, made, ended = results.get(timeout=seconds + 120)
+        timings.merge(steps)
+        errors += more_errors
+        count += made
+        finished = max(finished, ended)
+    for process in processes:
+        process.join(timeout=30)
+    return timings, count, finished - started, errors
 
 
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))] * 1000
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def run(database_url: str, *, clients: int, lifecycles: int, seconds: float, workers: int) -> None:
@@ -308,32 +349,28 @@ def run(database_url: str, *, clients: int, lifecycles: int, seconds: float, wor
 
     connections.close_all()  # the server owns the database from here on
     port = _free_port()
+    load_before = _load()
     server = _server_start(port, workers, database_url, secret_key)
     try:
         for citizen, form in citizens:  # warm-up: every worker imports, builds forms, opens its connection
             _lifecycle(port, citizen, form, caseworker, None)
 
-        def baseline(timings: Timings) -> Callable[[int], None]:
-            def call(client: int) -> None:
-                _timed(timings, "me", port, "GET", "/api/v1/me", None, citizens[client][0], 200)
+        def works(kind: str) -> list[Work]:
+            return [Work(kind, port, citizen, form, caseworker) for citizen, form in citizens]
 
-            return call
-
-        before, after, steps = Timings(), Timings(), Timings()
-        count_before, seconds_before, errors = _run_clients(clients, lifecycles, seconds / 4, baseline(before))
-        done, elapsed, lifecycle_errors = _run_clients(
-            clients,
-            lifecycles,
-            seconds,
-            lambda client: _lifecycle(port, citizens[client][0], citizens[client][1], caseworker, steps),
-        )
-        count_after, seconds_after, more_errors = _run_clients(clients, lifecycles, seconds / 4, baseline(after))
+        before, count_before, seconds_before, errors = _run_clients(works("me"), lifecycles, seconds / 4)
+        steps, done, elapsed, lifecycle_errors = _run_clients(works("lifecycle"), lifecycles, seconds)
+        after, count_after, seconds_after, more_errors = _run_clients(works("me"), lifecycles, seconds / 4)
     finally:
         _server_stop(server)
     problems = errors + lifecycle_errors + more_errors
     for problem in problems[:5]:
         print("  error:", problem)
 
+    print(
+        f"  {os.cpu_count()} cores; {clients} client processes; gunicorn {workers} sync workers; "
+        f"load average {load_before} before, {_load()} after"
+    )
     for label, timings, count, spent in (
         ("before", before, count_before, seconds_before),
         ("after", after, count_after, seconds_after),
@@ -343,10 +380,7 @@ def run(database_url: str, *, clients: int, lifecycles: int, seconds: float, wor
     me_rate = (count_before + count_after) / (seconds_before + seconds_after)
     me_p50, me_p95 = _percentile(me, 0.5), _percentile(me, 0.95)
     rate = (done - len(lifecycle_errors)) / elapsed  # completed lifecycles only
-    print(
-        f"  {clients} clients, gunicorn {workers} sync workers, {done} lifecycles in {elapsed:.1f} s, "
-        f"{len(lifecycle_errors)} failed"
-    )
+    print(f"  {done} lifecycles in {elapsed:.1f} s, {len(lifecycle_errors)} failed")
     print(f"  baseline GET /api/v1/me      {me_rate:8.1f} req/s   p50 {me_p50:6.1f} ms   p95 {me_p95:6.1f} ms")
     print(
         f"  lifecycles (3 requests each) {rate:8.1f} /s      "
@@ -372,7 +406,14 @@ def main() -> None:
     args = parser.parse_args()
     options = {"clients": args.clients, "lifecycles": args.lifecycles, "seconds": args.seconds, "workers": args.workers}
     server = os.environ.get("BENCH_DATABASE_URL", "")
-    if server.startswith("postgres"):
+    with tempfile.TemporaryDirectory() as folder:
+        # The server's files (the filesystem broker's task queue above all) go with the bench, not into var/.
+        os.environ["ZHIZHENG_VAR_DIR"] = folder
+        (Path(folder) / "static").mkdir()
+        if not server.startswith("postgres"):
+            print("SQLite (temporary file)")
+            run(f"sqlite:///{folder}/bench.sqlite3", **options)
+            return
         import psycopg
 
         name = f"zz_bench_services_{os.getpid()}"
@@ -389,10 +430,6 @@ def main() -> None:
             connections.close_all()
             with psycopg.connect(admin, autocommit=True) as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        return
-    with tempfile.TemporaryDirectory() as folder:
-        print("SQLite (temporary file)")
-        run(f"sqlite:///{folder}/bench.sqlite3", **options)
 
 
 if __name__ == "__main__":

@@ -118,14 +118,20 @@ def notification_send(
     return notification_send_many([draft])[0]
 
 
+DELIVERIES_PER_TASK = 50
+"""Deliveries handed to the worker in one task message. One message per batch, not per channel: publishing a task
+costs the web process more than writing the notification did (a request that notifies one person queued two)."""
+
+
 def _deliver_later(delivery_ids: list[int]) -> None:
     from zhizheng.accounts import tasks  # the task module imports this one
 
-    for delivery_id in delivery_ids:
+    for start in range(0, len(delivery_ids), DELIVERIES_PER_TASK):
+        chunk = delivery_ids[start : start + DELIVERIES_PER_TASK]
         try:
-            tasks.notification_deliver.delay(delivery_id)
+            tasks.notification_deliver_many.delay(chunk)
         except Exception:  # a broker that is down must not fail the request that already committed
-            logger.exception("notification delivery %s could not be queued; the retry job will pick it up", delivery_id)
+            logger.exception("notification deliveries %s could not be queued; the retry job will pick them up", chunk)
 
 
 def absolute_link(link: str) -> str:

@@ -14,6 +14,13 @@ def notification_deliver(delivery_id: int) -> str:
     return delivery.status if delivery is not None else "missing"
 
 
+@shared_task(name="accounts.notification_deliver_many")
+def notification_deliver_many(delivery_ids: list[int]) -> list[str]:
+    """Send several deliveries (those of one batch: a notification's e-mail and SMS) one after another; each is
+    tried and recorded on its own, as ``notification_deliver`` does. Returns their recorded statuses."""
+    return [notification_deliver(delivery_id) for delivery_id in delivery_ids]
+
+
 @shared_task(name="accounts.notification_retry")
 def notification_retry() -> int:
     """Queue again failed deliveries that have attempts left (beat, every ten minutes)."""

@@ -118,7 +118,9 @@ def _new_key(department: Department, number: int) -> IssuerKey:
 def _active_key(department: Department) -> IssuerKey:
     """The department's signing key, created on first use (recorded in the ledger like a rotation)."""
     key = IssuerKey.objects.filter(department=department, active=True).first()
-    if key is None:
+    if key is not None:
+        key.department = department  # the signer reads its code: the row it was found by, not another query
+    else:
         key = _new_key(department, 1)
         ledger.record(
             actor=SYSTEM,

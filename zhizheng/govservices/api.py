@@ -404,7 +404,7 @@ def _act(
     request: HttpRequest, receipt_number: str, act: Callable[[Actor, Application], Application]
 ) -> ApplicationDetailOut:
     actor = request_actor(request)
-    application = selectors.application_get(actor=actor, receipt_number=receipt_number)
+    application = selectors.application_ref(actor=actor, receipt_number=receipt_number)  # the act re-reads it locked
     return _application_detail(act(actor, application))
 
 

@@ -15,7 +15,6 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -156,8 +155,8 @@ their payment)."""
 
 def step_allows(actor: Actor, application: Application, action: str) -> bool:
     """True when the process's current step lets ``actor`` take ``action`` (``ACTION_KINDS``; approval: a holder of
-    the decision step's roles). ``application`` carries its steps (``_with_steps``). The services refuse with 403
-    exactly when this is False, and the case page offers only what it allows."""
+    the decision step's roles). Reads the steps kept on ``application`` (``workflow.steps_of``). The services
+    refuse with 403 exactly when this is False, and the case page offers only what it allows."""
     if actor.is_superuser:
         return True
     if action == A.APPROVED:
@@ -199,12 +198,11 @@ def staff_actions(actor: Actor, application: Application) -> list[str]:
     possible = [a for a in allowed_actions(application) if a in STAFF_ACTIONS]
     if not possible or not application_policy.has(actor, ApplicationPerm.HANDLE, application):
         return []
-    checked = _with_steps(application)
     return [
         action
         for action in possible
-        if step_allows(actor, checked, action)
-        and (action != A.APPROVED or decision_refusal(actor, checked) is None)
+        if step_allows(actor, application, action)
+        and (action != A.APPROVED or decision_refusal(actor, application) is None)
         and (action != A.FEE_ASSESSED or application.item.fee_charged)
     ]
 
@@ -239,10 +237,11 @@ def _lock(application: Application) -> Application:
 
     Only the application's row is locked (``of=("self",)``): locking the joined item row too made every
     submission for that item wait at its commit (PostgreSQL checks the deferred foreign key with ``FOR KEY SHARE``
-    on the item) while the approval waited for the ledger head the submission held — a deadlock under load."""
+    on the item) while the approval waited for the ledger head the submission held — a deadlock under load.
+    The applicant comes along: most acts tell them (``notifications``), which otherwise read their row again."""
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("item__department", "department")
+        .select_related("item__department", "department", "applicant")
         .defer(*ITEM_GUIDE_TEXT)
         .get(pk=application.pk)
     )
@@ -425,7 +424,7 @@ def application_submit(
             if existing is None:
                 raise
             return existing
-    material_reuse.attachments_store(application=application, reused=reused, at=now)
+    material_reuse.attachments_store(application=application, reused=reused, at=now, first=new)
     if first_submission:
         workflow.process_start(application, actor=actor)
     _record(
@@ -467,25 +466,19 @@ def _staff_act(actor: Actor, application: Application, action: str) -> tuple[App
     """Lock the application, check the table, then that the actor acts at a current step of the process.
 
     The order matters: a hidden application is 404, an impossible move 409 (whoever asks), an act by someone who
-    sees the application but is not at the current step 403."""
-    application_policy.require(actor, ApplicationPerm.HANDLE, application)
+    sees the application but is not at the current step 403. The policy is checked on the locked row and its
+    steps, read once here and kept for the rest of the act (``workflow.steps_of``); the caller's copy only
+    names the application."""
     locked = _lock(application)
+    application_policy.require(actor, ApplicationPerm.HANDLE, locked)
     target = transition_check(locked, action)
     if locked.department_id is None:  # submitted before transfers existed
         locked.department = locked.item.department
         locked.save(update_fields=["department", "updated_at"])
     workflow.process_ensure(locked, actor=actor)
-    if action != A.APPROVED and not step_allows(actor, _with_steps(locked), action):
+    if action != A.APPROVED and not step_allows(actor, locked, action):
         raise PermissionDenied()
     return locked, target
-
-
-def _with_steps(application: Application) -> Application:
-    """The application with its steps (and their departments) loaded once for the checks that read them."""
-    if hasattr(application, "_prefetched_objects_cache"):
-        application._prefetched_objects_cache.pop("steps", None)
-    prefetch_related_objects([application], "steps__department")
-    return application
 
 
 @transaction.atomic
@@ -571,7 +564,7 @@ def application_approve(*, actor: Actor, application: Application) -> Applicatio
 def _decision_reached(actor: Actor, application: Application) -> None:
     """Before approving: ``decision_refusal`` says whether the actor may (403 / 409); if so, the deciding
     department's own open reviews are concluded by the decision."""
-    refusal = decision_refusal(actor, _with_steps(application))
+    refusal = decision_refusal(actor, application)
     if refusal is not None:
         raise refusal
     if actor.is_superuser or workflow.may_act(actor, application, (K.REVIEW,), own_department=True):

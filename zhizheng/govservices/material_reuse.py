@@ -107,10 +107,14 @@ def reuse_check(
     return reused
 
 
-def attachments_store(*, application: Application, reused: list[Reuse], at: dt.datetime) -> None:
-    """Record the attachments of a submission (replacing those of an earlier submission of the same application).
-    Called inside ``application_submit``'s transaction."""
-    CertificateAttachment.objects.filter(application=application).delete()
+def attachments_store(*, application: Application, reused: list[Reuse], at: dt.datetime, first: bool = False) -> None:
+    """Record the attachments of a submission (replacing those of an earlier submission of the same application;
+    ``first`` when the application was created by this submission, so there are none to replace). Called inside
+    ``application_submit``'s transaction."""
+    if not first:
+        CertificateAttachment.objects.filter(application=application).delete()
+    if not reused:
+        return
     CertificateAttachment.objects.bulk_create(
         [
             CertificateAttachment(

@@ -150,6 +150,7 @@ def _mark_paid(payment: Payment, *, reference: str, amount_fen: int) -> None:
     application.steps.filter(kind=K.PAYMENT, status__in=[StepStatus.WAITING, StepStatus.ACTIVE]).update(
         status=StepStatus.DONE, actor_ref=SYSTEM.ref, completed_at=timezone.now(), note=payment.order_number
     )
+    workflow.steps_forget(application)
     workflow.steps_advance(application)
     _record(
         SYSTEM,

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhizheng.core.actor import Actor, ActorKind
 from zhizheng.core.policy import Policy, deny, has_role
+from zhizheng.govservices import workflow
 from zhizheng.govservices.models import ProcessStep
 
 CATALOGUE_EDITOR_ROLE = "administrator"
@@ -73,13 +74,15 @@ def _is_applicant(actor: Actor, application: Any) -> bool:
 def _handles(actor: Actor, application: Any) -> bool:
     """Staff holding a handler role (or the window officer's) in a department the application concerns: the one
     handling it, or one with a step in its process that is not cancelled (joint review). Drafts are nobody's.
-    Which of them may act now is decided by the process's current step (``workflow.may_act``)."""
+    Which of them may act now is decided by the process's current step (``workflow.may_act``), which reads the
+    same steps: they are read once (``workflow.steps_of``) and kept on the application."""
     if application is None or application.status == "draft":
         return False
     codes = {application.handling_department.code}
     if application.pk:
-        steps = application.steps.exclude(status="cancelled").exclude(kind="apply")
-        codes |= set(steps.values_list("department__code", flat=True))
+        codes |= {
+            s.department.code for s in workflow.steps_of(application) if s.status != "cancelled" and s.kind != "apply"
+        }
     return any(actor.has_role(role, code) for code in codes for role in STAFF_ROLES)
 
 

@@ -20,6 +20,7 @@ from zhizheng.accounts.models import User
 from zhizheng.certificates.selectors import certificates_for_holder, holder_identifiers
 from zhizheng.core.actor import Actor, ActorKind
 from zhizheng.core.errors import NotFound
+from zhizheng.govservices import workflow
 from zhizheng.govservices.choices import ApplicationStatus, Audience
 from zhizheng.govservices.models import (
     Application,
@@ -420,6 +421,32 @@ def application_get(*, actor: Actor, receipt_number: str) -> Application:
     return found
 
 
+APPLICATION_REF_FIELDS = (
+    "id",
+    "receipt_number",
+    "status",
+    "applicant_id",
+    "item_id",
+    "department_id",
+    "life_event_case_id",
+    "certificate_id",
+)
+
+
+def application_ref(*, actor: Actor, receipt_number: str) -> Application:
+    """One application the actor may see, as ``application_get`` finds it, with its own key columns only: for the
+    service functions, which lock and re-read the row (with what they need) before they act. Anything else read
+    from it loads on access."""
+    found = (
+        application_policy.scope(actor, Application.objects.only(*APPLICATION_REF_FIELDS))
+        .filter(receipt_number=receipt_number)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def application_events(*, application: Application) -> QuerySet[ApplicationEvent]:
     """The timeline of an application the caller already may see, oldest first."""
     return application.events.order_by("created_at", "id")
@@ -463,10 +490,11 @@ def application_messages(*, application: Application) -> list[ApplicationMessage
     )
 
 
-def application_steps(*, application: Application) -> QuerySet[ProcessStep]:
-    """The process steps of an application the caller already may see, in order (cancelled ones included: a
-    transfer shows where the application was)."""
-    return application.steps.select_related("department").order_by("position", "id")
+def application_steps(*, application: Application) -> list[ProcessStep]:
+    """The process steps of an application the caller already may see, in order, with their departments
+    (cancelled ones included: a transfer shows where the application was). After an act, the steps the act read
+    and moved (``workflow.steps_of``) without reading them again."""
+    return list(workflow.steps_of(application))
 
 
 def application_payments(*, application: Application) -> QuerySet[Payment]:

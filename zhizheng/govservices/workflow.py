@@ -15,7 +15,13 @@ How a catalogue step list becomes a process (``process_for``):
   review steps of different other departments run in parallel (joint review); ``data/processes.json`` lists joint
   reviews the names do not show (several departments at one step).
 
-Positions are multiples of ``POSITION_STEP`` so a transfer can put a new acceptance step between two of them."""
+Positions are multiples of ``POSITION_STEP`` so a transfer can put a new acceptance step between two of them.
+
+Within one act the steps are read once (``steps_of``: one query, with their departments) and kept on the
+application; the functions here that change steps write them with one ``UPDATE`` per change and update the kept
+rows the same way, so the checks and moves of an act (may act, complete, advance, run through) read no row twice.
+The service functions hold the application's row lock while they do, so no one else moves its steps meanwhile.
+Code that writes steps outside these functions calls ``steps_forget`` afterwards."""
 
 from __future__ import annotations
 
@@ -161,7 +167,12 @@ def process_for(item: ServiceItem) -> list[StepSpec]:
 def process_start(application: Application, *, actor: Actor) -> list[ProcessStep]:
     """Create the application's steps (on first submission): the applicant's steps done, the acceptance active."""
     specs = process_for(application.item)
-    departments = {d.code: d for d in Department.objects.filter(code__in={s.department for s in specs})}
+    own = application.item.department
+    codes = {s.department for s in specs}
+    if codes == {own.code}:  # most processes stay in the item's department: no need to look it up again
+        departments = {own.code: own}
+    else:
+        departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
     now = timezone.now()
     rows = [
         ProcessStep(
@@ -178,22 +189,51 @@ def process_start(application: Application, *, actor: Actor) -> list[ProcessStep
         for spec in specs
     ]
     ProcessStep.objects.bulk_create(rows)
+    if all(row.pk is not None for row in rows):  # the database returned the keys (PostgreSQL, SQLite ≥ 3.35)
+        _keep(application, rows)
+    else:
+        steps_forget(application)
     steps_advance(application)
     return rows
 
 
 def process_ensure(application: Application, *, actor: Actor) -> None:
     """Give an application submitted before processes existed its steps, with those its status passed done."""
-    if application.status == ApplicationStatus.DRAFT or application.steps.exists():
+    if application.status == ApplicationStatus.DRAFT or steps_of(application):
         return
     process_start(application, actor=actor)
     if application.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.AWAITING_PAYMENT):
         steps_complete(application, kinds=(K.ACCEPT,), actor=actor)
 
 
+_KEPT = "_process_steps"
+
+
+def _keep(application: Application, steps: Iterable[ProcessStep]) -> list[ProcessStep]:
+    kept = sorted(steps, key=lambda s: (s.position, s.id or 0))
+    vars(application)[_KEPT] = kept
+    return kept
+
+
 def steps_of(application: Application) -> list[ProcessStep]:
-    """The application's steps in order (uses a ``steps`` prefetch when the caller made one)."""
-    return sorted(application.steps.all(), key=lambda s: (s.position, s.id or 0))
+    """The application's steps in order, with their departments: read once (or taken from a ``steps`` prefetch the
+    caller made) and kept on the application for the rest of the act."""
+    kept: list[ProcessStep] | None = vars(application).get(_KEPT)
+    if kept is not None:
+        return kept
+    prefetched = getattr(application, "_prefetched_objects_cache", {}).get("steps")
+    if prefetched is not None:
+        return _keep(application, prefetched)
+    if application.pk is None:
+        return []
+    return _keep(application, ProcessStep.objects.filter(application=application).select_related("department"))
+
+
+def steps_forget(application: Application) -> None:
+    """Drop the steps kept on the application (after writing steps other than through this module)."""
+    vars(application).pop(_KEPT, None)
+    if hasattr(application, "_prefetched_objects_cache"):
+        application._prefetched_objects_cache.pop("steps", None)
 
 
 def active_steps(application: Application) -> list[ProcessStep]:
@@ -202,7 +242,7 @@ def active_steps(application: Application) -> list[ProcessStep]:
 
 def steps_advance(application: Application) -> list[ProcessStep]:
     """When no step is active, activate the steps at the next position; returns the active steps."""
-    steps = [s for s in application.steps.order_by("position", "id") if s.status != StepStatus.CANCELLED]
+    steps = [s for s in steps_of(application) if s.status != StepStatus.CANCELLED]
     active = [s for s in steps if s.status == StepStatus.ACTIVE]
     if active:
         return active
@@ -229,13 +269,18 @@ def steps_complete(
     wanted = set(kinds)
     done = [
         s
-        for s in application.steps.filter(status=StepStatus.ACTIVE).select_related("department")
-        if s.kind in wanted and (department is None or s.department.code == department)
+        for s in steps_of(application)
+        if s.status == StepStatus.ACTIVE
+        and s.kind in wanted
+        and (department is None or s.department.code == department)
     ]
     if done:
+        now = timezone.now()
         ProcessStep.objects.filter(pk__in=[s.pk for s in done]).update(
-            status=StepStatus.DONE, actor_ref=actor.ref, note=note, completed_at=timezone.now()
+            status=StepStatus.DONE, actor_ref=actor.ref, note=note, completed_at=now
         )
+        for step in done:
+            step.status, step.actor_ref, step.note, step.completed_at = StepStatus.DONE, actor.ref, note, now
     steps_advance(application)
     return done
 
@@ -254,6 +299,9 @@ def steps_run_through(application: Application, *, kinds: Iterable[str], actor: 
 def steps_cancel_open(application: Application) -> None:
     """Cancel the steps not done yet (the application was decided against or withdrawn)."""
     application.steps.filter(status__in=[StepStatus.WAITING, StepStatus.ACTIVE]).update(status=StepStatus.CANCELLED)
+    for step in vars(application).get(_KEPT) or ():
+        if step.status in (StepStatus.WAITING, StepStatus.ACTIVE):
+            step.status = StepStatus.CANCELLED
 
 
 def steps_transfer(application: Application, *, source: Department, target: Department) -> None:
@@ -286,6 +334,7 @@ def steps_transfer(application: Application, *, source: Department, target: Depa
         roles=list(ACCEPT_ROLES),
         status=StepStatus.ACTIVE,
     )
+    steps_forget(application)
     steps_advance(application)
 
 

@@ -111,7 +111,7 @@ def test_a_caseworker_is_offered_the_reviews_but_never_the_decision(company_agen
     assert seen["window"] == []  # window officers accept; they do not review
     # The chief holds the decision, but deciding now would leave 现场核查 open: approval is not offered.
     assert A.APPROVED not in seen["chief"]
-    refusal = apply.decision_refusal(actors["chief"], apply._with_steps(application))
+    refusal = apply.decision_refusal(actors["chief"], Application.objects.get(pk=application.pk))
     assert isinstance(refusal, apply.ReviewPending)
 
     workflow_services.application_review(actor=actors["caseworker"], application=application, opinion="材料齐全。")
