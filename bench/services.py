@@ -102,7 +102,7 @@ def _fixtures(clients: int) -> tuple[list[tuple[Session, dict[str, Any]]], Sessi
     from zhizheng.certificates import services as certificates_services
     from zhizheng.core.actor import SYSTEM
     from zhizheng.core.validators import id_number_make
-    from zhizheng.govservices import services as govservices_services
+    from zhizheng.govservices.services import catalogue as govservices_services
     from zhizheng.orgs import services as orgs_services
     from zhizheng.registries import services as registries_services
 

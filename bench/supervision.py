@@ -142,10 +142,10 @@ def run(count: int, seed: int) -> None:
     from django.db.models import Count
 
     from zhizheng.core.actor import SYSTEM
-    from zhizheng.govservices import services
-    from zhizheng.govservices import supervision_selectors as figures
     from zhizheng.govservices.models import Application
-    from zhizheng.govservices.supervision_services import supervision_warnings_raise
+    from zhizheng.govservices.selectors import supervision as figures
+    from zhizheng.govservices.services import catalogue as services
+    from zhizheng.govservices.services.supervision import supervision_warnings_raise
     from zhizheng.orgs import services as orgs_services
 
     orgs_services.divisions_load(actor=SYSTEM)

@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from zhizheng.core.actor import actor_of
-from zhizheng.govservices import services
 from zhizheng.govservices.models import ClickCount, LifeEvent, LifeEventStage, Material, ServiceItem, Theme
+from zhizheng.govservices.services import catalogue as services
 
 
 class MaterialInline(admin.TabularInline):

@@ -13,8 +13,6 @@ from ninja import Body, Router, Status
 from zhizheng.accounts.api import API_AUTH, request_actor
 from zhizheng.core.actor import Actor, actor_of
 from zhizheng.core.errors import ValidationFailed
-from zhizheng.govservices import application_services as applications
-from zhizheng.govservices import material_reuse, selectors
 from zhizheng.govservices.choices import Audience
 from zhizheng.govservices.form_schemas import form_definition, form_validate, ui_hints
 from zhizheng.govservices.models import Application, Payment, ServiceItem
@@ -46,6 +44,9 @@ from zhizheng.govservices.schemas import (
     SupplementIn,
 )
 from zhizheng.govservices.search.errors import MAX_SUGGEST_LIMIT, InvalidSearchLimit, check_limit
+from zhizheng.govservices.selectors import applications as application_selectors
+from zhizheng.govservices.selectors import catalogue as selectors
+from zhizheng.govservices.services import applications, material_reuse
 
 router = Router(tags=["services"])
 
@@ -261,7 +262,7 @@ def _application_detail(application: Application) -> ApplicationDetailOut:
             note=e.note,
             ledger_index=e.ledger_index,
         )
-        for e in selectors.application_events(application=application)
+        for e in application_selectors.application_events(application=application)
     ]
     steps = [
         StepOut(
@@ -274,9 +275,9 @@ def _application_detail(application: Application) -> ApplicationDetailOut:
             status=s.status,
             completed_at=s.completed_at.isoformat() if s.completed_at else None,
         )
-        for s in selectors.application_steps(application=application)
+        for s in application_selectors.application_steps(application=application)
     ]
-    payments = [payment_out(p) for p in selectors.application_payments(application=application)]
+    payments = [payment_out(p) for p in application_selectors.application_payments(application=application)]
     attached = [
         AttachedCertificateOut(
             material_key=a.material_key,
@@ -367,7 +368,7 @@ def reuse_statistics(request: HttpRequest, limit: int = 20, offset: int = 0) -> 
 def application_list(request: HttpRequest, limit: int = 20, offset: int = 0) -> ApplicationListOut:
     """The caller's own applications, newest first (``limit`` 1…100, ``offset`` ≥ 0)."""
     _page(limit, offset)
-    queryset = selectors.applications_mine(actor=request_actor(request))
+    queryset = application_selectors.applications_mine(actor=request_actor(request))
     rows = [ApplicationOut(**_application_out(a)) for a in queryset[offset : offset + limit]]
     return ApplicationListOut(count=queryset.count(), items=rows)
 
@@ -383,7 +384,7 @@ def application_queue(
 ) -> ApplicationListOut:
     """Staff: applications for the items of the caller's departments, oldest submission first, by ``status``."""
     _page(limit, offset)
-    queryset = selectors.application_queue(actor=request_actor(request), status=status or None)
+    queryset = application_selectors.application_queue(actor=request_actor(request), status=status or None)
     rows = [ApplicationOut(**_application_out(a)) for a in queryset[offset : offset + limit]]
     return ApplicationListOut(count=queryset.count(), items=rows)
 
@@ -396,7 +397,7 @@ def application_queue(
 )
 def application_get(request: HttpRequest, receipt_number: str) -> ApplicationDetailOut:
     """One application with its form and timeline: for its applicant and the item's department (else 404)."""
-    application = selectors.application_get(actor=request_actor(request), receipt_number=receipt_number)
+    application = application_selectors.application_get(actor=request_actor(request), receipt_number=receipt_number)
     return _application_detail(application)
 
 
@@ -404,7 +405,9 @@ def _act(
     request: HttpRequest, receipt_number: str, act: Callable[[Actor, Application], Application]
 ) -> ApplicationDetailOut:
     actor = request_actor(request)
-    application = selectors.application_ref(actor=actor, receipt_number=receipt_number)  # the act re-reads it locked
+    application = application_selectors.application_ref(
+        actor=actor, receipt_number=receipt_number
+    )  # the act re-reads it locked
     return _application_detail(act(actor, application))
 
 

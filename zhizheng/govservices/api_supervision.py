@@ -1,5 +1,5 @@
 """Ratings (好差评), rectifications (整改), visits (最多跑一次), supervision (电子监察) and the public figures under
-/api/v1/services/. Thin: every change goes through ``rating_services``; reads through ``supervision_selectors``."""
+/api/v1/services/. Thin: every change goes through ``services.ratings``; reads through ``selectors.supervision``."""
 
 from __future__ import annotations
 
@@ -14,9 +14,6 @@ from ninja import Router, Status
 
 from zhizheng.accounts.api import API_AUTH, request_actor
 from zhizheng.core.errors import NotFound
-from zhizheng.govservices import rating_services as ratings
-from zhizheng.govservices import selectors
-from zhizheng.govservices import supervision_selectors as figures
 from zhizheng.govservices.api import MAX_PAGE_SIZE, InvalidListParameter, _page
 from zhizheng.govservices.choices import RatingReason, RatingScore, RectificationStatus, VisitPurpose
 from zhizheng.govservices.models import Rating, Rectification, Visit
@@ -37,6 +34,9 @@ from zhizheng.govservices.schemas import (
     VisitOut,
     WarnedApplicationOut,
 )
+from zhizheng.govservices.selectors import applications as application_selectors
+from zhizheng.govservices.selectors import supervision as figures
+from zhizheng.govservices.services import ratings
 
 router = Router(tags=["services"])
 
@@ -131,7 +131,7 @@ def rating_submit(request: HttpRequest, receipt_number: str, payload: RatingIn) 
     naming the status otherwise, 409 ``govservices.rating.already_rated`` the second time). A score of 1 or 2 needs a
     complaint reason and opens a rectification for the department."""
     actor = request_actor(request)
-    application = selectors.application_get(actor=actor, receipt_number=receipt_number)
+    application = application_selectors.application_get(actor=actor, receipt_number=receipt_number)
     rating = ratings.rating_submit(
         actor=actor, application=application, score=payload.score, reasons=payload.reasons, comment=payload.comment
     )
@@ -146,7 +146,7 @@ def rating_submit(request: HttpRequest, receipt_number: str, payload: RatingIn) 
 )
 def rating_get(request: HttpRequest, receipt_number: str) -> RatingOut:
     """An application's rating with its rectification and the department's answer (404 when not rated)."""
-    application = selectors.application_get(actor=request_actor(request), receipt_number=receipt_number)
+    application = application_selectors.application_get(actor=request_actor(request), receipt_number=receipt_number)
     rating = figures.application_rating(application=application)
     if rating is None:
         raise NotFound()
@@ -186,7 +186,7 @@ def visit_record(request: HttpRequest, receipt_number: str, payload: VisitIn) ->
 )
 def visit_list(request: HttpRequest, receipt_number: str) -> VisitListOut:
     """The in-person visits of an application (its applicant and the item's department)."""
-    application = selectors.application_get(actor=request_actor(request), receipt_number=receipt_number)
+    application = application_selectors.application_get(actor=request_actor(request), receipt_number=receipt_number)
     visits = figures.application_visits(application=application)
     return VisitListOut(count=len(visits), items=[_visit_out(v) for v in visits])
 

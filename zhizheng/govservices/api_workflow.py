@@ -10,7 +10,6 @@ from ninja import Status
 
 from zhizheng.accounts.api import API_AUTH, request_actor
 from zhizheng.core.actor import actor_of
-from zhizheng.govservices import life_event_services, payment_services, selectors, workflow_services
 from zhizheng.govservices.api import _act, _page, payment_out, router
 from zhizheng.govservices.form_schemas import ui_hints
 from zhizheng.govservices.life_event_forms import combined_form
@@ -30,6 +29,11 @@ from zhizheng.govservices.schemas import (
     ReviewIn,
     TransferIn,
 )
+from zhizheng.govservices.selectors import applications as application_selectors
+from zhizheng.govservices.selectors import catalogue as selectors
+from zhizheng.govservices.services import life_events as life_event_services
+from zhizheng.govservices.services import payments as payment_services
+from zhizheng.govservices.services import workflow as workflow_services
 
 
 @router.post(
@@ -94,7 +98,7 @@ def payment_create(request: HttpRequest, receipt_number: str, payload: PaymentIn
     """The applicant: a payment order for the assessed fee (the open one again while it has not expired). Pay at
     ``pay_url``; the provider's signed notification marks it paid."""
     actor = request_actor(request)
-    application = selectors.application_get(actor=actor, receipt_number=receipt_number)
+    application = application_selectors.application_get(actor=actor, receipt_number=receipt_number)
     payment = payment_services.payment_create(actor=actor, application=application, return_url=payload.return_url)
     return Status(201, payment_out(payment))
 
@@ -108,7 +112,7 @@ def payment_create(request: HttpRequest, receipt_number: str, payload: PaymentIn
 def payment_refund(request: HttpRequest, receipt_number: str, order_number: str, payload: RefundIn) -> PaymentOut:
     """Staff of the handling department: refund the paid fee of a rejected or withdrawn application."""
     actor = request_actor(request)
-    application = selectors.application_get(actor=actor, receipt_number=receipt_number)
+    application = application_selectors.application_get(actor=actor, receipt_number=receipt_number)
     payment = payment_services.payment_for(application=application, order_number=order_number)
     return payment_out(payment_services.payment_refund(actor=actor, payment=payment, reason=payload.reason))
 
@@ -133,7 +137,7 @@ def payment_notify(request: HttpRequest, provider: str) -> NotificationAckOut:
 
 def case_out(case: LifeEventCase, timeline: list[dict[str, Any]] | None = None) -> LifeEventCaseOut:
     if timeline is None:
-        timeline = selectors.life_event_case_timelines(cases=[case])[case.pk]
+        timeline = application_selectors.life_event_case_timelines(cases=[case])[case.pk]
     return LifeEventCaseOut(
         receipt_number=case.receipt_number,
         event=case.event.code,
@@ -186,7 +190,9 @@ def life_event_case_submit(request: HttpRequest, payload: LifeEventCaseIn) -> St
         idempotency_key=key,
         certificate_consents=payload.certificate_consents,
     )
-    return Status(201, case_out(selectors.life_event_case_get(actor=actor, receipt_number=case.receipt_number)))
+    return Status(
+        201, case_out(application_selectors.life_event_case_get(actor=actor, receipt_number=case.receipt_number))
+    )
 
 
 @router.get(
@@ -198,9 +204,9 @@ def life_event_case_submit(request: HttpRequest, payload: LifeEventCaseIn) -> St
 def life_event_case_list(request: HttpRequest, limit: int = 20, offset: int = 0) -> LifeEventCaseListOut:
     """The caller's own life-event applications, newest first, each with its items and one timeline."""
     _page(limit, offset)
-    queryset = selectors.life_event_cases_mine(actor=request_actor(request))
+    queryset = application_selectors.life_event_cases_mine(actor=request_actor(request))
     cases = list(queryset[offset : offset + limit])
-    timelines = selectors.life_event_case_timelines(cases=cases)
+    timelines = application_selectors.life_event_case_timelines(cases=cases)
     return LifeEventCaseListOut(count=queryset.count(), items=[case_out(c, timelines[c.pk]) for c in cases])
 
 
@@ -212,4 +218,6 @@ def life_event_case_list(request: HttpRequest, limit: int = 20, offset: int = 0)
 )
 def life_event_case_get(request: HttpRequest, receipt_number: str) -> LifeEventCaseOut:
     """One of the caller's life-event applications: its items with their status and one timeline over all."""
-    return case_out(selectors.life_event_case_get(actor=request_actor(request), receipt_number=receipt_number))
+    return case_out(
+        application_selectors.life_event_case_get(actor=request_actor(request), receipt_number=receipt_number)
+    )

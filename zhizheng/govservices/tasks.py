@@ -7,9 +7,9 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from zhizheng.core.actor import SYSTEM
-from zhizheng.govservices import payment_services
-from zhizheng.govservices.proactive import eligibility_notices_send
-from zhizheng.govservices.supervision_services import supervision_warnings_raise
+from zhizheng.govservices.services import payments as payment_services
+from zhizheng.govservices.services.proactive import eligibility_notices_send
+from zhizheng.govservices.services.supervision import supervision_warnings_raise
 
 SUPERVISION_TASK = "govservices.supervision_warnings"
 

@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from zhizheng.govservices import views, views_applications, views_supervision, views_workflow
+from zhizheng.govservices.views import applications as views_applications
+from zhizheng.govservices.views import catalogue as views
+from zhizheng.govservices.views import supervision as views_supervision
+from zhizheng.govservices.views import workflow as views_workflow
 
 app_name = "govservices"
 

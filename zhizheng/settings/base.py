@@ -293,7 +293,7 @@ CELERY_BEAT_SCHEDULE["govservices-benefit-eligibility"] = {
 # The path of the application that renews a certificate type ("" when none): a function type code -> path. The
 # catalogue lives above certificates, so the dependency is configured rather than imported.
 CERTIFICATES_RENEWAL_LINK = env.str(
-    "CERTIFICATES_RENEWAL_LINK", default="zhizheng.govservices.proactive.renewal_apply_path"
+    "CERTIFICATES_RENEWAL_LINK", default="zhizheng.govservices.services.proactive.renewal_apply_path"
 )
 # Conditional sharing requests that used 80 % of their 10 working days are flagged (zhizheng/datahub/tasks.py).
 CELERY_BEAT_SCHEDULE["datahub-request-deadlines"] = {"task": "datahub.request_deadlines", "schedule": 3600.0}

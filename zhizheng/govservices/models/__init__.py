@@ -1,5 +1,5 @@
 """govservices models: the catalogue (``catalogue``), applications (``applications``), the certificates
-attached to them (``attachments``), what the proactive service sent (``proactive``), supervision warnings
+attached to them (``attachments``), what the proactive service sent (``services.proactive``), supervision warnings
 (``supervision``), ratings, rectifications and visits (``ratings``).
 
 Each area of the app keeps its models in its own module; import them from here.

@@ -13,7 +13,7 @@ import pytest
 from django.db import transaction
 
 from zhizheng.core.actor import SYSTEM
-from zhizheng.govservices import services
+from zhizheng.govservices.services import catalogue as services
 from zhizheng.orgs import services as orgs_services
 
 

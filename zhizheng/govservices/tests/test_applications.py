@@ -18,10 +18,10 @@ from zhizheng.certificates.models import Certificate
 from zhizheng.core.actor import ANONYMOUS, SYSTEM, Actor
 from zhizheng.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
 from zhizheng.core.workdays import add_working_days, count_working_days
-from zhizheng.govservices import application_services as apply
-from zhizheng.govservices import selectors
 from zhizheng.govservices.form_schemas import FormInvalid
 from zhizheng.govservices.models import Application, ApplicationEvent, ServiceItem
+from zhizheng.govservices.selectors import applications as application_selectors
+from zhizheng.govservices.services import applications as apply
 from zhizheng.ledger.models import Entry
 from zhizheng.orgs.models import Department, Membership
 from zhizheng.orgs.selectors import actor_for_user
@@ -98,7 +98,9 @@ def test_lifecycle_submit_accept_approve_issues_the_certificate(world: World) ->
         "certificates.certificate.issued",
         "govservices.application.approved",
     ]
-    timeline = list(selectors.application_events(application=application).values_list("action", "status_after"))
+    timeline = list(
+        application_selectors.application_events(application=application).values_list("action", "status_after")
+    )
     assert timeline == [("submitted", "submitted"), ("accepted", "accepted"), ("approved", "approved")]
     assert all(e.ledger_index is not None for e in ApplicationEvent.objects.filter(application=application))
 
@@ -226,7 +228,7 @@ def test_drafts_are_kept_on_the_server_and_submitted_later(world: World) -> None
         actor=world.me, item=world.item, form_data=form_for(world.resident), application=draft
     )
     with pytest.raises(NotFound):  # drafts are private, even to the department
-        selectors.application_get(actor=staff("GAJ", "caseworker"), receipt_number=draft.receipt_number)
+        application_selectors.application_get(actor=staff("GAJ", "caseworker"), receipt_number=draft.receipt_number)
     application = apply.application_submit(
         actor=world.me, item=world.item, form_data=draft.form_data, application=draft
     )
@@ -312,16 +314,16 @@ def test_the_queue_shows_the_departments_applications_with_counts(
     with django_assert_max_num_queries(2):
         rows = [
             (a.receipt_number, a.item.department.code, a.applicant.real_name)
-            for a in selectors.application_queue(actor=caseworker)
+            for a in application_selectors.application_queue(actor=caseworker)
         ]
-        counts = selectors.application_queue_counts(actor=caseworker)
+        counts = application_selectors.application_queue_counts(actor=caseworker)
     assert len(rows) == 3
     assert counts["submitted"] == 2
     assert counts["accepted"] == 1
     assert counts["approved"] == 0
-    assert list(selectors.application_queue(actor=staff("SCJGJ", "caseworker"))) == []
+    assert list(application_selectors.application_queue(actor=staff("SCJGJ", "caseworker"))) == []
     with django_assert_max_num_queries(1):
-        mine = [(a.receipt_number, a.item.name) for a in selectors.applications_mine(actor=world.me)]
+        mine = [(a.receipt_number, a.item.name) for a in application_selectors.applications_mine(actor=world.me)]
     assert len(mine) == 4
 
 

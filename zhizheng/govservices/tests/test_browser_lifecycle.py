@@ -19,8 +19,8 @@ from zhizheng.accounts.models import User
 from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.certificates import services as certificate_services
 from zhizheng.core.actor import SYSTEM
-from zhizheng.govservices import services
 from zhizheng.govservices.models import Application, Rating
+from zhizheng.govservices.services import catalogue as services
 from zhizheng.orgs import services as orgs_services
 from zhizheng.orgs.models import Department, Membership
 from zhizheng.registries.tests import factories as registry_factories

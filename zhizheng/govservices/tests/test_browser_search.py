@@ -8,7 +8,7 @@ import pytest
 
 from tests.browser.conftest import PHONE, browser, new_page  # noqa: F401 - fixtures used by name
 from zhizheng.core.actor import SYSTEM
-from zhizheng.govservices import services
+from zhizheng.govservices.services import catalogue as services
 from zhizheng.orgs import services as orgs_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -14,9 +14,9 @@ from tests.browser.conftest import browser, new_page  # noqa: F401 - fixtures us
 from zhizheng.accounts.models import User
 from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.core.actor import SYSTEM
-from zhizheng.govservices import services
-from zhizheng.govservices import supervision_services as supervision
 from zhizheng.govservices.models import Rating
+from zhizheng.govservices.services import catalogue as services
+from zhizheng.govservices.services import supervision
 from zhizheng.govservices.tests import factories
 from zhizheng.orgs import services as orgs_services
 from zhizheng.orgs.models import Department, Membership

@@ -14,10 +14,10 @@ from zhizheng.accounts.models import User
 from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.certificates import services as certificate_services
 from zhizheng.core.actor import SYSTEM
-from zhizheng.govservices import application_services as apply
-from zhizheng.govservices import services
 from zhizheng.govservices.form_schemas import form_definition
 from zhizheng.govservices.models import Application, ServiceItem
+from zhizheng.govservices.services import applications as apply
+from zhizheng.govservices.services import catalogue as services
 from zhizheng.govservices.tests.helpers import staff, valid_form
 from zhizheng.orgs import services as orgs_services
 from zhizheng.orgs.selectors import actor_for_user

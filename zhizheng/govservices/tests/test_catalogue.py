@@ -12,9 +12,10 @@ from django.test import Client
 from zhizheng.accounts.models import User
 from zhizheng.core.actor import ANONYMOUS, SYSTEM, Actor, ActorKind
 from zhizheng.core.errors import NotFound, PermissionDenied
-from zhizheng.govservices import selectors, services
 from zhizheng.govservices.models import LifeEvent, Material, ServiceItem, Theme
-from zhizheng.govservices.services import CatalogueDataInvalid, ItemInvalid
+from zhizheng.govservices.selectors import catalogue as selectors
+from zhizheng.govservices.services import catalogue as services
+from zhizheng.govservices.services.catalogue import CatalogueDataInvalid, ItemInvalid
 
 EDITOR = Actor(kind=ActorKind.USER, user_id=990001, display="editor", roles=frozenset({("SJJ", "administrator")}))
 CITIZEN = Actor(kind=ActorKind.USER, user_id=990002, display="citizen", user_kind="citizen")

@@ -11,11 +11,12 @@ from django.test import Client
 
 from zhizheng.core.actor import ANONYMOUS, SYSTEM
 from zhizheng.core.errors import PermissionDenied
-from zhizheng.govservices import application_services as apply
-from zhizheng.govservices import life_event_services, selectors
 from zhizheng.govservices.form_schemas import FormInvalid
 from zhizheng.govservices.life_event_forms import combined_form
 from zhizheng.govservices.models import Application, LifeEvent, LifeEventCase
+from zhizheng.govservices.selectors import applications as application_selectors
+from zhizheng.govservices.services import applications as apply
+from zhizheng.govservices.services import life_events as life_event_services
 from zhizheng.govservices.tests.helpers import staff, valid_form
 from zhizheng.govservices.tests.test_workflow import World
 from zhizheng.govservices.tests.test_workflow import world as world
@@ -72,12 +73,12 @@ def test_one_submission_one_receipt_and_the_stages_follow_each_other(world: Worl
         (2, "SFS-0143", "draft"),
     ]
     # Departments see only what has started.
-    assert list(selectors.application_queue(actor=staff("YBJ", "caseworker"))) == []
+    assert list(application_selectors.application_queue(actor=staff("YBJ", "caseworker"))) == []
     decide_all(case, 1)
     case.refresh_from_db()
     assert case.current_stage == 2
     assert [s for _stage, _item, s in statuses(case)] == ["approved", *["submitted"] * 4]
-    assert len(list(selectors.application_queue(actor=staff("YBJ", "caseworker")))) == 1
+    assert len(list(application_selectors.application_queue(actor=staff("YBJ", "caseworker")))) == 1
     decide_all(case, 2)
     case.refresh_from_db()
     assert case.status == "completed"
@@ -88,7 +89,7 @@ def test_one_submission_one_receipt_and_the_stages_follow_each_other(world: Worl
         "govservices.life_event_case.advanced",
         "govservices.life_event_case.completed",
     ]
-    timeline = selectors.life_event_case_timelines(cases=[case])[case.pk]
+    timeline = application_selectors.life_event_case_timelines(cases=[case])[case.pk]
     assert len({row["item"] for row in timeline}) == 5
 
 
@@ -172,8 +173,8 @@ def test_the_api(world: World, client: Client, django_assert_max_num_queries: An
 def test_a_certificate_given_once_is_attached_to_every_item_that_asks_for_it(world: World) -> None:
     from zhizheng.certificates import services as certificate_services
     from zhizheng.certificates.tests.conftest import id_card_data
-    from zhizheng.govservices.material_reuse import CertificateReuseRefused
     from zhizheng.govservices.models import CertificateAttachment
+    from zhizheng.govservices.services.material_reuse import CertificateReuseRefused
 
     card = certificate_services.certificate_issue(
         actor=SYSTEM, certificate_type="CT-SFZ", holder=world.resident.id_number, subject=id_card_data(world.resident)

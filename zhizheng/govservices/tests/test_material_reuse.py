@@ -15,10 +15,10 @@ from zhizheng.certificates import services as certificate_services
 from zhizheng.certificates.models import Certificate
 from zhizheng.certificates.tests.conftest import id_card_data
 from zhizheng.core.actor import SYSTEM
-from zhizheng.govservices import application_services as apply
 from zhizheng.govservices.form_schemas import FormInvalid
-from zhizheng.govservices.material_reuse import CertificateReuseRefused, reuse_statistics
 from zhizheng.govservices.models import Application, CertificateAttachment, ServiceItem
+from zhizheng.govservices.services import applications as apply
+from zhizheng.govservices.services.material_reuse import CertificateReuseRefused, reuse_statistics
 from zhizheng.govservices.tests.test_applications import ITEM
 from zhizheng.govservices.tests.test_applications_pages import staff_browser
 from zhizheng.govservices.tests.test_forms import FOOD

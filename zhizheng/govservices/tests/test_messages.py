@@ -15,10 +15,11 @@ from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.certificates import services as certificate_services
 from zhizheng.core.actor import ANONYMOUS, SYSTEM, Actor
 from zhizheng.core.errors import NotAuthenticated, NotFound, PermissionDenied
-from zhizheng.govservices import application_services as apply
-from zhizheng.govservices import message_services, workflow_services
 from zhizheng.govservices.form_schemas import form_definition
 from zhizheng.govservices.models import Application, ApplicationMessage, ServiceItem
+from zhizheng.govservices.services import applications as apply
+from zhizheng.govservices.services import messages as message_services
+from zhizheng.govservices.services import workflow as workflow_services
 from zhizheng.govservices.tests.helpers import staff, valid_form
 from zhizheng.ledger.models import Entry
 from zhizheng.orgs.selectors import actor_for_user

@@ -12,11 +12,12 @@ from django.test import Client
 from django.utils import timezone
 
 from zhizheng.core.errors import NotFound, PermissionDenied
-from zhizheng.govservices import application_services as apply
-from zhizheng.govservices import payment_services, workflow_services
 from zhizheng.govservices.models import Application, Payment, PaymentNotification, SandboxOrder, ServiceItem
 from zhizheng.govservices.payments import SignatureInvalid
 from zhizheng.govservices.payments.sandbox import SIGNATURE_HEADER, SandboxProvider, sign
+from zhizheng.govservices.services import applications as apply
+from zhizheng.govservices.services import payments as payment_services
+from zhizheng.govservices.services import workflow as workflow_services
 from zhizheng.govservices.tests.helpers import staff
 from zhizheng.govservices.tests.test_workflow import World, snapshot, steps, submit
 from zhizheng.govservices.tests.test_workflow import world as world

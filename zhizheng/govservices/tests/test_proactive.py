@@ -15,9 +15,9 @@ from zhizheng.accounts.models import Notification, User
 from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.core.actor import SYSTEM
 from zhizheng.core.errors import PermissionDenied
-from zhizheng.govservices import application_services as apply
 from zhizheng.govservices.models import EligibilityNotice, ServiceItem
-from zhizheng.govservices.proactive import BENEFITS, birthday, eligibility_notices_send, renewal_apply_path
+from zhizheng.govservices.services import applications as apply
+from zhizheng.govservices.services.proactive import BENEFITS, birthday, eligibility_notices_send, renewal_apply_path
 from zhizheng.orgs.selectors import actor_for_user
 from zhizheng.registries.models import RegistryAccess, Resident
 from zhizheng.registries.tests import factories as registry_factories

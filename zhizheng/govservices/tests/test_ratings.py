@@ -13,8 +13,8 @@ from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.core.actor import ANONYMOUS
 from zhizheng.core.errors import NotFound, PermissionDenied
 from zhizheng.core.workdays import add_working_days
-from zhizheng.govservices import rating_services as ratings
 from zhizheng.govservices.models import Application, Rating, Rectification, Visit
+from zhizheng.govservices.services import ratings
 from zhizheng.govservices.tests import factories
 from zhizheng.ledger.models import Entry
 from zhizheng.orgs.selectors import actor_for_user

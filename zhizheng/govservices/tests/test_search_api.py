@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 
 from zhizheng.core.actor import ANONYMOUS, Actor, ActorKind
-from zhizheng.govservices import selectors, services
 from zhizheng.govservices.models import CatalogueRevision, ClickCount, ServiceItem
+from zhizheng.govservices.selectors import catalogue as selectors
+from zhizheng.govservices.services import catalogue as services
 
 EDITOR = Actor(kind=ActorKind.USER, user_id=990001, display="editor", roles=frozenset({("SJJ", "administrator")}))
 

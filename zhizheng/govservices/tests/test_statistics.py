@@ -12,9 +12,9 @@ import pytest
 from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.core.actor import ANONYMOUS
 from zhizheng.core.errors import NotFound, PermissionDenied
-from zhizheng.govservices import supervision_selectors as figures
-from zhizheng.govservices import supervision_services as supervision
 from zhizheng.govservices.models import Application
+from zhizheng.govservices.selectors import supervision as figures
+from zhizheng.govservices.services import supervision
 from zhizheng.govservices.tests import factories
 from zhizheng.orgs.selectors import actor_for_user
 
@@ -147,7 +147,7 @@ def test_public_figures_by_item_and_decision_period(city: City) -> None:
 
 
 def test_a_transferred_application_counts_for_the_receiving_department(city: City) -> None:
-    from zhizheng.govservices import workflow_services
+    from zhizheng.govservices.services import workflow as workflow_services
 
     moved = factories.application(item="SFS-0005", status="submitted", submitted_on=SEP29)
     workflow_services.application_transfer(

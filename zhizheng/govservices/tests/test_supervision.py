@@ -14,8 +14,8 @@ from zhizheng.accounts.models import Notification, NotificationDelivery
 from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.core.actor import SYSTEM
 from zhizheng.core.errors import PermissionDenied
-from zhizheng.govservices import supervision_services as supervision
 from zhizheng.govservices.models import ApplicationEvent, SupervisionWarning
+from zhizheng.govservices.services import supervision
 from zhizheng.govservices.tests import factories
 from zhizheng.ledger.models import Entry
 

@@ -11,8 +11,8 @@ from django.test import Client
 
 from zhizheng.accounts.models import User
 from zhizheng.accounts.tests import factories as accounts_factories
-from zhizheng.govservices import supervision_services as supervision
 from zhizheng.govservices.models import Application, Rating, Rectification, Visit
+from zhizheng.govservices.services import supervision
 from zhizheng.govservices.tests import factories
 from zhizheng.orgs.models import Department, Membership
 

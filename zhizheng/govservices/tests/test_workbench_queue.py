@@ -22,11 +22,11 @@ from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.certificates import services as certificate_services
 from zhizheng.core.actor import SYSTEM, Actor
 from zhizheng.core.errors import PermissionDenied
-from zhizheng.govservices import application_services as apply
-from zhizheng.govservices import queue_selectors as queue
-from zhizheng.govservices import supervision_services
 from zhizheng.govservices.form_schemas import form_definition
 from zhizheng.govservices.models import Application, ServiceItem
+from zhizheng.govservices.selectors import queue
+from zhizheng.govservices.services import applications as apply
+from zhizheng.govservices.services import supervision as supervision_services
 from zhizheng.govservices.tests.helpers import staff, valid_form
 from zhizheng.orgs.selectors import actor_for_user
 from zhizheng.registries.tests import factories as registry_factories

@@ -13,11 +13,13 @@ from zhizheng.accounts.tests import factories as accounts_factories
 from zhizheng.certificates import services as certificate_services
 from zhizheng.core.actor import ANONYMOUS, SYSTEM, Actor
 from zhizheng.core.errors import DomainError, NotFound, PermissionDenied
-from zhizheng.govservices import application_services as apply
-from zhizheng.govservices import selectors, workflow, workflow_services
+from zhizheng.govservices import workflow
 from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, StepKind
 from zhizheng.govservices.form_schemas import form_definition
 from zhizheng.govservices.models import Application, ApplicationEvent, ProcessStep, ServiceItem
+from zhizheng.govservices.selectors import applications as application_selectors
+from zhizheng.govservices.services import applications as apply
+from zhizheng.govservices.services import workflow as workflow_services
 from zhizheng.govservices.tests.helpers import staff, valid_form
 from zhizheng.ledger.models import Entry
 from zhizheng.orgs.selectors import actor_for_user
@@ -182,8 +184,10 @@ def test_joint_review_waits_for_every_department(world: World) -> None:
     assert active == [(40, "SWUJ"), (40, "STHJJ")]
     # The environment bureau sees it in its queue; an unrelated bureau does not.
     environment = staff("STHJJ", "caseworker")
-    assert [a.receipt_number for a in selectors.application_queue(actor=environment)] == [application.receipt_number]
-    assert list(selectors.application_queue(actor=staff("SCJGJ", "caseworker"))) == []
+    assert [a.receipt_number for a in application_selectors.application_queue(actor=environment)] == [
+        application.receipt_number
+    ]
+    assert list(application_selectors.application_queue(actor=staff("SCJGJ", "caseworker"))) == []
     # The deciding chief cannot approve while 生态环境局 has not finished: 409 naming it, nothing changed.
     chief = staff("SWUJ", "section_chief")
     before = snapshot(application)
@@ -275,7 +279,7 @@ def test_transfer_moves_the_application_to_the_receiving_queue_and_keeps_the_clo
         (40, "decide", "SCJGJ", "waiting"),
     ]
     market = staff("SCJGJ", "caseworker")
-    assert [a.receipt_number for a in selectors.application_queue(actor=market)] == [moved.receipt_number]
+    assert [a.receipt_number for a in application_selectors.application_queue(actor=market)] == [moved.receipt_number]
     # The police handled it once (their acceptance stays in the process), but cannot act any more.
     before = snapshot(application)
     with pytest.raises(PermissionDenied):

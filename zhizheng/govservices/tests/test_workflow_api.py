@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from zhizheng.govservices import application_services as apply
-from zhizheng.govservices import workflow_services
 from zhizheng.govservices.models import Application
+from zhizheng.govservices.services import applications as apply
+from zhizheng.govservices.services import workflow as workflow_services
 from zhizheng.govservices.tests.helpers import staff
 from zhizheng.govservices.tests.test_workflow import World, snapshot, submit
 from zhizheng.govservices.tests.test_workflow import world as world
@@ -118,14 +118,17 @@ def test_transfer_and_fee_errors_are_bilingual(world: World) -> None:
 
 
 def test_the_queue_keeps_its_query_ceiling_with_processes(world: World, django_assert_max_num_queries: Any) -> None:
-    from zhizheng.govservices import selectors
+    from zhizheng.govservices.selectors import applications as application_selectors
 
     for _ in range(3):
         joint(world)
     environment = staff("STHJJ", "caseworker")
     with django_assert_max_num_queries(2):
-        rows = [(a.receipt_number, a.handling_department.code) for a in selectors.application_queue(actor=environment)]
-        counts = selectors.application_queue_counts(actor=environment)
+        rows = [
+            (a.receipt_number, a.handling_department.code)
+            for a in application_selectors.application_queue(actor=environment)
+        ]
+        counts = application_selectors.application_queue_counts(actor=environment)
     assert len(rows) == 3
     assert {code for _r, code in rows} == {"SWUJ"}
     assert counts["accepted"] == 3

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from zhizheng.certificates.reminders import expiry_reminders_send
 from zhizheng.core.actor import SYSTEM
-from zhizheng.govservices.proactive import eligibility_notices_send
+from zhizheng.govservices.services.proactive import eligibility_notices_send
 
 
 class Command(BaseCommand):

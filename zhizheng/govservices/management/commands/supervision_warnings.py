@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhizheng.core.actor import SYSTEM
-from zhizheng.govservices.supervision_services import supervision_warnings_raise
+from zhizheng.govservices.services.supervision import supervision_warnings_raise
 
 
 class Command(BaseCommand):

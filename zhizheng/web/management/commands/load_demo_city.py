@@ -31,8 +31,8 @@ from zhizheng.core.validators import USCC_CHARACTERS, check_id_number, id_number
 from zhizheng.datahub.services import open_catalogue_load, registry_resources_load
 from zhizheng.datahub.services.demo import demo_tables_load
 from zhizheng.govservices import history as govservices_history
-from zhizheng.govservices import services as govservices_services
 from zhizheng.govservices.models import ServiceItem
+from zhizheng.govservices.services import catalogue as govservices_services
 from zhizheng.orgs import services as orgs_services
 from zhizheng.orgs.choices import Role
 from zhizheng.orgs.models import Department, Division, Membership

@@ -12,15 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import Conflict, ValidationFailed
-from zhizheng.govservices import notifications, workflow
-from zhizheng.govservices.application_services import (
+from zhizheng.govservices import workflow
+from zhizheng.govservices.models import Application
+from zhizheng.govservices.services import notifications
+from zhizheng.govservices.services.applications import (
     A,
     K,
     _check_reason,
     _record,
     _staff_act,
 )
-from zhizheng.govservices.models import Application
 from zhizheng.orgs.models import Department
 
 MAX_FEE_FEN = 10_000_000  # 100,000 yuan: far above any fee in the catalogue; a typo guard, not a policy

@@ -13,9 +13,10 @@ from django.utils.module_loading import import_string
 
 from zhizheng.core.actor import actor_of
 from zhizheng.core.errors import DomainError, NotFound
-from zhizheng.govservices import selectors, services
 from zhizheng.govservices.choices import Audience
 from zhizheng.govservices.search.errors import MAX_QUERY_LENGTH
+from zhizheng.govservices.selectors import catalogue as selectors
+from zhizheng.govservices.services import catalogue as services
 
 AUDIENCE_SLUGS = {"individual": Audience.INDIVIDUAL.value, "business": Audience.LEGAL_PERSON.value}
 SEARCH_PAGE_SIZE = 20

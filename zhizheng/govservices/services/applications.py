@@ -5,7 +5,7 @@ adds a timeline row and records the act in the ledger (the form's personal data 
 leaf). Each application moves through its process (``workflow``): only the department and roles of the current
 step may act on it. Approving an item whose result is a certificate issues it (as the system, which the
 certificates policy allows for approved applications) and links it to the application. Review, transfer and fees
-are in ``workflow_services``, payments in ``payment_services``, life events in ``life_event_services``."""
+are in ``services.workflow``, payments in ``services.payments``, life events in ``services.life_events``."""
 
 from __future__ import annotations
 
@@ -30,12 +30,13 @@ from zhizheng.core.errors import (
     ValidationFailed,
 )
 from zhizheng.core.workdays import CalendarWarning, add_working_days, count_working_days
-from zhizheng.govservices import material_reuse, notifications, workflow
+from zhizheng.govservices import workflow
 from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, OnlineLevel, StepKind, StepStatus
 from zhizheng.govservices.form_schemas import FormInvalid, form_definition, form_validate
 from zhizheng.govservices.models import Application, ApplicationEvent, ServiceItem
 from zhizheng.govservices.permissions import ApplicationPerm, application_policy
-from zhizheng.govservices.selectors import ITEM_GUIDE_TEXT
+from zhizheng.govservices.selectors.catalogue import ITEM_GUIDE_TEXT
+from zhizheng.govservices.services import material_reuse, notifications
 from zhizheng.ledger import services as ledger
 
 S = ApplicationStatus
@@ -238,7 +239,8 @@ def _lock(application: Application) -> Application:
     Only the application's row is locked (``of=("self",)``): locking the joined item row too made every
     submission for that item wait at its commit (PostgreSQL checks the deferred foreign key with ``FOR KEY SHARE``
     on the item) while the approval waited for the ledger head the submission held — a deadlock under load.
-    The applicant comes along: most acts tell them (``notifications``), which otherwise read their row again."""
+    The applicant comes along: most acts tell them (``services.notifications``), which otherwise read their row
+    again."""
     return (
         Application.objects.select_for_update(of=("self",))
         .select_related("item__department", "department", "applicant")
@@ -353,7 +355,7 @@ def application_submit(
     The form is validated against the item's generated schema, every problem at once (422, nothing stored). With
     an ``idempotency_key`` a repeated submission returns the application the first one created. Materials given as
     ``certificate:<serial>`` must be the applicant's own valid certificates, each with its serial in
-    ``certificate_consents`` (免提交, see ``material_reuse``); they are attached with the time of consent."""
+    ``certificate_consents`` (免提交, see ``services.material_reuse``); they are attached with the time of consent."""
     application_policy.require(actor, ApplicationPerm.APPLY, application)
     key = (idempotency_key or "").strip()
     if len(key) > 64:
@@ -619,6 +621,6 @@ def _life_event_progress(application: Application) -> None:
     The life-event module builds on this one, so it is imported here rather than at the top."""
     if application.life_event_case_id is None:
         return
-    from zhizheng.govservices import life_event_services
+    from zhizheng.govservices.services import life_events as life_event_services
 
     life_event_services.case_progress(case_id=application.life_event_case_id)

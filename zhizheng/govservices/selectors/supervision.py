@@ -39,7 +39,7 @@ from zhizheng.govservices.permissions import (
     supervision_departments,
     supervision_policy,
 )
-from zhizheng.govservices.supervision_services import CLOCK_STOPPED, application_clock
+from zhizheng.govservices.services.supervision import CLOCK_STOPPED, application_clock
 
 COMPLETED = (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
 SECONDS_PER_DAY = 86400

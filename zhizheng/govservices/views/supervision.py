@@ -1,5 +1,5 @@
 """Pages of supervision (电子监察), ratings (好差评), rectifications (整改), visits and the public figures.
-Thin: changes go through ``rating_services``; reads through ``supervision_selectors``, scoped by the actor."""
+Thin: changes go through ``services.ratings``; reads through ``selectors.supervision``, scoped by the actor."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhizheng.core.actor import actor_of
 from zhizheng.core.errors import DomainError, NotFound, PermissionDenied
-from zhizheng.govservices import rating_services as ratings
-from zhizheng.govservices import selectors
-from zhizheng.govservices import supervision_selectors as figures
 from zhizheng.govservices.choices import RatingScore, RectificationStatus, VisitPurpose
 from zhizheng.govservices.models import Application
 from zhizheng.govservices.permissions import RectificationPerm, rectification_policy, supervision_departments
-from zhizheng.govservices.views_applications import _case_context as case_context
+from zhizheng.govservices.selectors import applications as application_selectors
+from zhizheng.govservices.selectors import supervision as figures
+from zhizheng.govservices.services import ratings
+from zhizheng.govservices.views.applications import _case_context as case_context
 from zhizheng.orgs.selectors import department_list
 
 TOP_ITEMS = 20
@@ -172,7 +172,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 def _own(request: HttpRequest, receipt_number: str) -> Application:
     try:
-        found = selectors.application_get(actor=actor_of(request), receipt_number=receipt_number)
+        found = application_selectors.application_get(actor=actor_of(request), receipt_number=receipt_number)
     except NotFound:
         raise Http404 from None
     if found.applicant_id != actor_of(request).user_id:

@@ -21,7 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from zhizheng.core.actor import SYSTEM, Actor
 from zhizheng.core.errors import Conflict, NotFound, PermissionDenied
 from zhizheng.govservices import workflow
-from zhizheng.govservices.application_services import (
+from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, PaymentStatus, StepStatus
+from zhizheng.govservices.models import Application, Payment, PaymentNotification
+from zhizheng.govservices.payments import NotificationEvent, ProviderNotification, ProviderState, provider_get
+from zhizheng.govservices.permissions import HANDLER_ROLES, ApplicationPerm, application_policy
+from zhizheng.govservices.services.applications import (
     A,
     ApplicationInvalidTransition,
     K,
@@ -32,10 +36,6 @@ from zhizheng.govservices.application_services import (
     _staff_act,
     transition_check,
 )
-from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, PaymentStatus, StepStatus
-from zhizheng.govservices.models import Application, Payment, PaymentNotification
-from zhizheng.govservices.payments import NotificationEvent, ProviderNotification, ProviderState, provider_get
-from zhizheng.govservices.permissions import HANDLER_ROLES, ApplicationPerm, application_policy
 
 P = PaymentStatus
 

@@ -15,12 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhizheng.core.actor import actor_of
 from zhizheng.core.errors import DomainError, NotFound, ValidationFailed
-from zhizheng.govservices import life_event_services, payment_services, selectors
 from zhizheng.govservices.application_forms import data_from_post, fields_for
 from zhizheng.govservices.life_event_forms import combined_form
 from zhizheng.govservices.payments import provider_get
 from zhizheng.govservices.payments.sandbox import SandboxProvider
-from zhizheng.govservices.views_applications import _case_context, _consents, _errors, _held, _visible
+from zhizheng.govservices.selectors import applications as application_selectors
+from zhizheng.govservices.selectors import catalogue as selectors
+from zhizheng.govservices.services import life_events as life_event_services
+from zhizheng.govservices.services import payments as payment_services
+from zhizheng.govservices.views.applications import _case_context, _consents, _errors, _held, _visible
 
 
 @login_required
@@ -127,12 +130,12 @@ def life_event_apply(request: HttpRequest, code: str) -> HttpResponse:
 def life_event_case(request: HttpRequest, receipt_number: str) -> HttpResponse:
     """The applicant's combined case: every item with its department and status, and one timeline."""
     try:
-        case = selectors.life_event_case_get(actor=actor_of(request), receipt_number=receipt_number)
+        case = application_selectors.life_event_case_get(actor=actor_of(request), receipt_number=receipt_number)
     except NotFound:
         raise Http404 from None
     context = {
         "case": case,
         "items": life_event_services.case_items(case),
-        "timeline": selectors.life_event_case_timelines(cases=[case])[case.pk],
+        "timeline": application_selectors.life_event_case_timelines(cases=[case])[case.pk],
     }
     return render(request, "govservices/life_event_case.html", context)

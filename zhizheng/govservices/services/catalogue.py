@@ -21,7 +21,6 @@ from simple_history.utils import bulk_create_with_history
 
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import NotFound, ValidationFailed
-from zhizheng.govservices import selectors
 from zhizheng.govservices.choices import Audience
 from zhizheng.govservices.models import (
     CatalogueRevision,
@@ -34,9 +33,10 @@ from zhizheng.govservices.models import (
 )
 from zhizheng.govservices.permissions import Perm, policy
 from zhizheng.govservices.search.clicks import click_key
+from zhizheng.govservices.selectors import catalogue as selectors
 from zhizheng.orgs.models import Department
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 HALLS: dict[str, tuple[str, str]] = {
     # Department code → (hall, hours) for departments with their own hall; the rest serve at the city centre.

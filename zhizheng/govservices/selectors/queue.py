@@ -30,11 +30,13 @@ from django.utils.translation import gettext_lazy as _
 
 from zhizheng.core.actor import Actor
 from zhizheng.core.errors import PermissionDenied
-from zhizheng.govservices import selectors, supervision_selectors
 from zhizheng.govservices.choices import ApplicationStatus, StepStatus, WarningLevel
 from zhizheng.govservices.models import Application, ProcessStep, SupervisionWarning
 from zhizheng.govservices.permissions import STAFF_ROLES
-from zhizheng.govservices.supervision_services import CLOCK_STOPPED
+from zhizheng.govservices.selectors import applications as application_selectors
+from zhizheng.govservices.selectors import catalogue as selectors
+from zhizheng.govservices.selectors import supervision as supervision_selectors
+from zhizheng.govservices.services.supervision import CLOCK_STOPPED
 
 TABS: dict[str, Promise] = {
     "mine": _("To act on by me"),
@@ -183,7 +185,7 @@ def application_workbench(
         raise PermissionDenied()
     today = today or timezone.localdate()
     tabs = _tabs(actor, today)
-    base = _filtered(selectors.application_queue(actor=actor), filters)
+    base = _filtered(application_selectors.application_queue(actor=actor), filters)
     counts = base.order_by().aggregate(**{name: Count("pk", filter=q) for name, q in tabs.items()})
     counts = {name: int(counts[name] or 0) for name in TABS}
     pages = max(1, -(-counts[filters.tab] // page_size))

@@ -1,5 +1,5 @@
 """Pages for applying online (在线办理), the applicant's own applications and the staff queue with its case page.
-Thin: every change goes through ``application_services``; reads go through selectors scoped by the actor."""
+Thin: every change goes through ``services.applications``; reads go through selectors scoped by the actor."""
 
 from __future__ import annotations
 
@@ -16,21 +16,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhizheng.certificates.models import Certificate
 from zhizheng.core.actor import Actor, actor_of
 from zhizheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from zhizheng.govservices import (
-    application_forms,
-    material_reuse,
-    message_services,
-    queue_selectors,
-    selectors,
-    supervision_selectors,
-    workflow_services,
-)
-from zhizheng.govservices import application_services as applications
+from zhizheng.govservices import application_forms
 from zhizheng.govservices.application_forms import data_from_post, fields_for
 from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, StepStatus, WarningLevel
 from zhizheng.govservices.form_schemas import FormDefinition, form_definition
 from zhizheng.govservices.models import Application
 from zhizheng.govservices.permissions import ApplicationPerm, application_policy
+from zhizheng.govservices.selectors import applications as application_selectors
+from zhizheng.govservices.selectors import catalogue as selectors
+from zhizheng.govservices.selectors import queue as queue_selectors
+from zhizheng.govservices.selectors import supervision as supervision_selectors
+from zhizheng.govservices.services import applications, material_reuse
+from zhizheng.govservices.services import messages as message_services
+from zhizheng.govservices.services import workflow as workflow_services
 
 QUEUE_PAGE_SIZE = 50
 CLOSED = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN})
@@ -133,14 +131,14 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    rows = list(selectors.applications_mine(actor=actor).filter(life_event_case__isnull=True)[:100])
-    cases = list(selectors.life_event_cases_mine(actor=actor)[:50])
+    rows = list(application_selectors.applications_mine(actor=actor).filter(life_event_case__isnull=True)[:100])
+    cases = list(application_selectors.life_event_cases_mine(actor=actor)[:50])
     return render(request, "govservices/my_applications.html", {"applications": rows, "cases": cases})
 
 
 def _visible(request: HttpRequest, receipt_number: str) -> Application:
     try:
-        return selectors.application_get(actor=actor_of(request), receipt_number=receipt_number)
+        return application_selectors.application_get(actor=actor_of(request), receipt_number=receipt_number)
     except NotFound:
         raise Http404 from None
 
@@ -175,7 +173,7 @@ def _conversation(
 ) -> dict[str, Any]:
     """The messages panel: the conversation, whether this actor may write in it, and a refused message's errors."""
     return {
-        "conversation": selectors.application_messages(application=found),
+        "conversation": application_selectors.application_messages(application=found),
         "can_message": application_policy.has(actor, ApplicationPerm.MESSAGE, found),
         "message_errors": errors or {},
         "message_text": text,
@@ -224,7 +222,7 @@ def _case_context(
     found: Application, *, actor: Actor, message: str, errors: dict[str, list[str]] | None = None
 ) -> dict[str, Any]:
     allowed, approval_waits = _allowed(actor, found)
-    steps = list(selectors.application_steps(application=found))
+    steps = list(application_selectors.application_steps(application=found))
     definition = form_definition(found.item)
     shown = fields_for(definition, found.form_data, {}, {})
     attached = material_reuse.attachments_verified(application=found)
@@ -241,14 +239,14 @@ def _case_context(
             for f in given
             if f.name.startswith("materials.")
         ],
-        "events": list(selectors.application_events(application=found)),
+        "events": list(application_selectors.application_events(application=found)),
         "steps": steps,
         "active_steps": [s for s in steps if s.status == StepStatus.ACTIVE],
-        "payments": list(selectors.application_payments(application=found)),
+        "payments": list(application_selectors.application_payments(application=found)),
         "allowed": allowed,
         "approval_waits": approval_waits,
         "closed": found.status in CLOSED,
-        "departments": selectors.departments_for_transfer(),
+        "departments": application_selectors.departments_for_transfer(),
         "fee_suggestions": workflow_services.fee_suggestions(found.item.fee_standard) if found.item.fee_charged else [],
         "message": message,
         "errors": errors or {},
@@ -287,7 +285,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "queue": result,
         "tabs": [(name, label, result.counts[name]) for name, label in queue_selectors.TABS.items()],
-        "items": selectors.queue_items(actor=actor),
+        "items": application_selectors.queue_items(actor=actor),
         "statuses": [(value, ApplicationStatus(value).label) for value in selectors.QUEUE_STATUSES],
         "levels": WarningLevel.choices,
     }

@@ -21,8 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from zhizheng.core.actor import SYSTEM, Actor
 from zhizheng.core.errors import ValidationFailed
-from zhizheng.govservices import material_reuse
-from zhizheng.govservices.application_services import (
+from zhizheng.govservices.choices import ApplicationStatus, LifeEventCaseStatus
+from zhizheng.govservices.life_event_forms import combined_form, combined_validate, project
+from zhizheng.govservices.models import Application, LifeEvent, LifeEventCase
+from zhizheng.govservices.permissions import ApplicationPerm, application_policy
+from zhizheng.govservices.services import material_reuse
+from zhizheng.govservices.services.applications import (
     ItemNotOnline,
     _acting_for,
     _check_form_data,
@@ -30,10 +34,6 @@ from zhizheng.govservices.application_services import (
     _user_id,
     application_submit,
 )
-from zhizheng.govservices.choices import ApplicationStatus, LifeEventCaseStatus
-from zhizheng.govservices.life_event_forms import combined_form, combined_validate, project
-from zhizheng.govservices.models import Application, LifeEvent, LifeEventCase
-from zhizheng.govservices.permissions import ApplicationPerm, application_policy
 from zhizheng.ledger import services as ledger
 from zhizheng.orgs.selectors import actor_for_user
 

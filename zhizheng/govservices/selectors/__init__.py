@@ -1,0 +1,1 @@
+"""govservices' reads, scoped to the actor (one module per area)."""

@@ -1,0 +1,1 @@
+"""govservices' state changes: authorised, atomic, recorded in the ledger (one module per area)."""

@@ -1,0 +1,1 @@
+"""govservices' pages (thin: parse, call one service or selector, render)."""
