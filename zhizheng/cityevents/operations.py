@@ -77,8 +77,10 @@ def operations_overview(*, actor: Actor, now: dt.datetime | None = None) -> Over
         .values_list("day")
         .annotate(n=Count("id", distinct=True))
     )
+    # Closures, not merges: merging a report into another case stamps ``closed_at`` too, but the problem is still
+    # open (in its case), so the "closed" line counts only the cases that ended (closed, evaluated, not registered).
     closed = dict(
-        events.filter(closed_at__date__gte=start)
+        cases.filter(closed_at__date__gte=start)
         .annotate(day=TruncDate("closed_at"))
         .values_list("day")
         .annotate(n=Count("id", distinct=True))

@@ -1,8 +1,8 @@
 """``/api/v1/registries/``: the base registries for programs.
 
-Personal data comes out masked; ``POST .../disclose`` unmasks for a purpose that justifies it. A resident is looked
-up with ``POST residents/lookup`` (the ID number in the body, out of access logs); the older
-``GET residents/{id_number}`` is deprecated. Every read of the
+Personal data comes out masked; ``POST residents/disclose`` unmasks for a purpose that justifies it. A resident is
+looked up with ``POST residents/lookup``; both take the ID number in the body, out of access logs, and the older
+``GET residents/{id_number}`` and ``POST residents/{id_number}/disclose`` are deprecated. Every read of the
 population registry names a ``purpose`` and is written to the access log (refusals too). Registrations (births,
 marriages, deaths, household moves, legal persons) go through the services and land in the ledger. Spatial units
 (GeoJSON) and macro-economic series are public.
@@ -106,6 +106,14 @@ class PurposeIn(Schema):
 
 class LookupIn(Schema):
     """A resident looked up by ID number in the request body, so that the number stays out of URLs and access logs."""
+
+    id_number: str = Field(..., min_length=1, max_length=18)
+    purpose: str | None = None
+
+
+class DiscloseIn(Schema):
+    """A resident disclosed in full by ID number in the request body (out of URLs and access logs), with the purpose
+    that justifies the disclosure."""
 
     id_number: str = Field(..., min_length=1, max_length=18)
     purpose: str | None = None
@@ -314,8 +322,16 @@ def resident_list(request: HttpRequest, query: Query[ResidentQuery]) -> Resident
 
 
 LOOKUP_PATH = "/api/v1/registries/residents/lookup"
+DISCLOSE_PATH = "/api/v1/registries/residents/disclose"
 DEPRECATED_SINCE = "@1796342400"
-"""RFC 9745 ``Deprecation`` date of ``GET residents/{id_number}`` (2026-12-04, when the body lookup replaced it)."""
+"""RFC 9745 ``Deprecation`` date of ``GET residents/{id_number}`` and ``POST residents/{id_number}/disclose``
+(2026-12-04, when the body lookup and the body disclosure replaced them)."""
+
+
+def _deprecate(response: HttpResponse, *, successor: str) -> None:
+    """Mark an answer of a deprecated route (RFC 9745 ``Deprecation``, RFC 8288 ``Link`` to its successor)."""
+    response["Deprecation"] = DEPRECATED_SINCE
+    response["Link"] = f'<{successor}>; rel="successor-version"'
 
 
 # Declared before ``residents/{id_number}`` so that ``residents/lookup`` is not taken for an ID number.
@@ -327,6 +343,19 @@ def resident_lookup(request: HttpRequest, payload: LookupIn) -> ResidentView:
     or a reader without access."""
     return selectors.resident_get(
         actor=request_actor(request), purpose=payload.purpose, id_number=payload.id_number, via="lookup"
+    )
+
+
+# Declared before ``residents/{id_number}`` so that ``residents/disclose`` is not taken for an ID number.
+@router.post("/registries/residents/disclose", response=ResidentOut, operation_id="registries_resident_disclose")
+def resident_disclose(request: HttpRequest, payload: DiscloseIn) -> ResidentView:
+    """The unmasked record, by the ID number and purpose in the body (the number never appears in a URL), for a
+    purpose that justifies it (case handling, law enforcement, audit); the disclosure is logged with its purpose (a
+    refused one too). 403 ``registries.purpose_required`` without a purpose, 403
+    ``registries.disclosure_not_allowed`` for a purpose that allows reading but not unmasking, 404 for an unknown
+    number or a reader without access."""
+    return services.resident_disclose(
+        actor=request_actor(request), purpose=payload.purpose, id_number=payload.id_number
     )
 
 
@@ -342,16 +371,24 @@ def resident_get(
     """Deprecated: the ID number in the path lands in access logs. Use ``POST residents/lookup`` with
     ``{"id_number", "purpose"}``; this answers the same, with ``Deprecation`` and ``Link: rel="successor-version"``
     headers. One resident, masked; the read is logged (a refused one too)."""
-    response["Deprecation"] = DEPRECATED_SINCE
-    response["Link"] = f'<{LOOKUP_PATH}>; rel="successor-version"'
+    _deprecate(response, successor=LOOKUP_PATH)
     return selectors.resident_get(actor=request_actor(request), purpose=purpose, id_number=id_number)
 
 
 @router.post(
-    "/registries/residents/{id_number}/disclose", response=ResidentOut, operation_id="registries_resident_disclose"
+    "/registries/residents/{id_number}/disclose",
+    response=ResidentOut,
+    operation_id="registries_resident_disclose_by_path",
+    deprecated=True,
 )
-def resident_disclose(request: HttpRequest, id_number: str, payload: PurposeIn) -> ResidentView:
-    """The unmasked record, for a purpose that justifies it (case handling, law enforcement, audit); logged."""
+def resident_disclose_by_path(
+    request: HttpRequest, response: HttpResponse, id_number: str, payload: PurposeIn
+) -> ResidentView:
+    """Deprecated: the ID number in the path lands in access logs. Use ``POST residents/disclose`` with
+    ``{"id_number", "purpose"}``; this answers the same (same authorisation, same access-log row), with
+    ``Deprecation`` and ``Link: rel="successor-version"`` headers. The unmasked record, for a purpose that
+    justifies it; logged."""
+    _deprecate(response, successor=DISCLOSE_PATH)
     return services.resident_disclose(actor=request_actor(request), purpose=payload.purpose, id_number=id_number)
 
 

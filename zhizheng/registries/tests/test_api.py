@@ -234,3 +234,117 @@ def test_get_by_path_is_deprecated_but_answers_the_same(people: dict[str, Any]) 
     assert schema["/api/v1/registries/residents/{id_number}"]["get"]["deprecated"] is True
     lookup = schema["/api/v1/registries/residents/lookup"]["post"]
     assert (lookup["operationId"], lookup.get("deprecated", False)) == ("registries_resident_lookup", False)
+
+
+DISCLOSE = "/api/v1/registries/residents/disclose"
+
+
+def _disclose(client, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return client.post(DISCLOSE, body, content_type="application/json")
+
+
+def test_disclose_by_body_unmasks_needs_a_purpose_and_is_logged_with_it(people: dict[str, Any]) -> None:
+    person = factories.resident(name="陈小静")
+    police = _client(people["police"])
+
+    full = _disclose(police, {"id_number": person.id_number.lower(), "purpose": "law_enforcement"})
+    no_purpose = _disclose(police, {"id_number": person.id_number})
+    unknown = _disclose(police, {"id_number": "110101199003070000", "purpose": "law_enforcement"})
+
+    assert full.status_code == 200
+    assert (full.json()["id_number"], full.json()["name"], full.json()["masked"]) == (person.id_number, "陈小静", False)
+    assert (no_purpose.status_code, no_purpose.json()["code"]) == (403, "registries.purpose_required")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "core.not_found")
+    rows = RegistryAccess.objects.order_by("id").values_list(
+        "actor_ref", "subject_kind", "subject_id", "purpose", "unmasked", "outcome", "via"
+    )
+    assert list(rows) == [
+        (f"user:{people['police'].pk}", "resident", person.pk, "law_enforcement", True, "granted", "disclose"),
+        (f"user:{people['police'].pk}", "resident", person.pk, "", True, "denied", "disclose"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "purpose", "status", "code"),
+    [
+        ("anonymous", "law_enforcement", 401, None),
+        ("citizen", "law_enforcement", 404, "core.not_found"),
+        ("civil", "law_enforcement", 403, "registries.purpose_not_allowed"),
+        ("police", "statistics", 403, "registries.disclosure_not_allowed"),
+        ("police", "law_enforcement", 200, None),
+        ("auditor", "audit", 200, None),
+    ],
+)
+def test_disclose_matrix(people: dict[str, Any], who: str, purpose: str, status: int, code: str | None) -> None:
+    person = factories.resident(name="陈小静")
+
+    response = _disclose(_client(people[who]), {"id_number": person.id_number, "purpose": purpose})
+
+    assert response.status_code == status
+    if status == 200:
+        assert (response.json()["id"], response.json()["name"]) == (person.pk, "陈小静")
+    elif code is not None:
+        assert response.json()["code"] == code
+        assert person.id_number not in response.content.decode()
+    granted = list(RegistryAccess.objects.filter(outcome="granted").values_list("purpose", "unmasked"))
+    assert granted == ([(purpose, True)] if status == 200 else [])
+
+
+def test_disclose_without_a_valid_id_number_names_the_field_in_both_languages(people: dict[str, Any]) -> None:
+    police = _client(people["police"])
+
+    missing = _disclose(police, {"purpose": "law_enforcement"})
+    empty = _disclose(police, {"id_number": "", "purpose": "law_enforcement"})
+    too_long = _disclose(police, {"id_number": "1" * 19, "purpose": "law_enforcement"})
+    english = police.post(
+        DISCLOSE, {"purpose": "law_enforcement"}, content_type="application/json", headers={"accept-language": "en"}
+    )
+
+    for response in (missing, empty, too_long, english):
+        assert response.status_code == 422
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert (response.json()["code"], list(response.json()["errors"])) == ("core.validation_failed", ["id_number"])
+        assert list(response.json()["errors_en"]) == ["id_number"]
+    assert (missing.json()["errors"], missing.json()["errors_en"]) == (
+        {"id_number": ["此字段为必填项。"]},
+        {"id_number": ["This field is required."]},
+    )
+    assert (empty.json()["errors"], empty.json()["errors_en"]) == (
+        {"id_number": ["至少需要 1 个字符。"]},
+        {"id_number": ["Use at least 1 characters."]},
+    )
+    assert english.json()["errors"] == {"id_number": ["This field is required."]}
+    assert too_long.json()["errors"]["id_number"] != too_long.json()["errors_en"]["id_number"]
+    assert RegistryAccess.objects.count() == 0
+
+
+def test_disclose_by_path_is_deprecated_but_answers_and_logs_the_same(people: dict[str, Any]) -> None:
+    person = factories.resident(name="陈小静")
+    police = _client(people["police"])
+    body = {"purpose": "law_enforcement"}
+
+    by_path = police.post(
+        f"/api/v1/registries/residents/{person.id_number}/disclose", body, content_type="application/json"
+    )
+    by_body = _disclose(police, {"id_number": person.id_number, **body})
+    refused_path = _client(people["civil"]).post(
+        f"/api/v1/registries/residents/{person.id_number}/disclose", body, content_type="application/json"
+    )
+    refused_body = _disclose(_client(people["civil"]), {"id_number": person.id_number, **body})
+    schema = police.get("/api/v1/openapi.json").json()["paths"]
+
+    assert (by_path.status_code, by_body.status_code) == (200, 200)
+    assert by_path.json() == by_body.json()
+    assert refused_path.status_code == refused_body.status_code == 403
+    assert {**refused_path.json(), "instance": ""} == {**refused_body.json(), "instance": ""}
+    assert by_path["Deprecation"] == "@1796342400"
+    assert by_path["Link"] == '</api/v1/registries/residents/disclose>; rel="successor-version"'
+    assert "Deprecation" not in by_body
+    assert "Link" not in by_body
+    rows = list(RegistryAccess.objects.order_by("id").values_list("actor_ref", "purpose", "unmasked", "outcome", "via"))
+    assert rows[0] == rows[1] == (f"user:{people['police'].pk}", "law_enforcement", True, "granted", "disclose")
+    assert rows[2] == rows[3] == (f"user:{people['civil'].pk}", "law_enforcement", True, "denied", "disclose")
+    old = schema["/api/v1/registries/residents/{id_number}/disclose"]["post"]
+    new = schema["/api/v1/registries/residents/disclose"]["post"]
+    assert (old["operationId"], old["deprecated"]) == ("registries_resident_disclose_by_path", True)
+    assert (new["operationId"], new.get("deprecated", False)) == ("registries_resident_disclose", False)
