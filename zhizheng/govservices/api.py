@@ -33,6 +33,8 @@ from zhizheng.govservices.schemas import (
     ItemSummaryOut,
     MaterialOut,
     PaymentOut,
+    QueueItemOut,
+    QueueOut,
     ReasonIn,
     ResultOut,
     ReuseStatisticsOut,
@@ -46,6 +48,7 @@ from zhizheng.govservices.schemas import (
 from zhizheng.govservices.search.errors import MAX_SUGGEST_LIMIT, InvalidSearchLimit, check_limit
 from zhizheng.govservices.selectors import applications as application_selectors
 from zhizheng.govservices.selectors import catalogue as selectors
+from zhizheng.govservices.selectors import queue as queue_selectors
 from zhizheng.govservices.services import applications, material_reuse
 
 router = Router(tags=["services"])
@@ -231,7 +234,9 @@ def form_check(request: HttpRequest, code: str, data: dict[str, Any] = Body(...)
 # --- applications -------------------------------------------------------------------------------------------------
 
 
-def _application_out(application: Application) -> dict[str, Any]:
+def _application_out(application: Application, actor: Actor) -> dict[str, Any]:
+    """An application as its list rows show it; ``allowed_actions`` is what ``actor`` may do to it now (the acts the
+    case pages offer, ``applications.actions_for``)."""
     return {
         "receipt_number": application.receipt_number,
         "item": application.item.code,
@@ -249,11 +254,11 @@ def _application_out(application: Application) -> dict[str, Any]:
         "supplement_request": application.supplement_request,
         "decision_reason": application.decision_reason,
         "certificate": application.certificate.serial if application.certificate else None,
-        "allowed_actions": applications.allowed_actions(application),
+        "allowed_actions": applications.actions_for(actor, application),
     }
 
 
-def _application_detail(application: Application) -> ApplicationDetailOut:
+def _application_detail(application: Application, actor: Actor) -> ApplicationDetailOut:
     events = [
         ApplicationEventOut(
             action=e.action,
@@ -290,7 +295,7 @@ def _application_detail(application: Application) -> ApplicationDetailOut:
         for a in material_reuse.attachments_of(application=application)
     ]
     return ApplicationDetailOut(
-        **_application_out(application),
+        **_application_out(application, actor),
         form=application.form_data,
         events=events,
         steps=steps,
@@ -334,7 +339,7 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status:
         idempotency_key=key,
         certificate_consents=payload.certificate_consents,
     )
-    return Status(201, _application_detail(application))
+    return Status(201, _application_detail(application, actor))
 
 
 @router.get(
@@ -368,25 +373,69 @@ def reuse_statistics(request: HttpRequest, limit: int = 20, offset: int = 0) -> 
 def application_list(request: HttpRequest, limit: int = 20, offset: int = 0) -> ApplicationListOut:
     """The caller's own applications, newest first (``limit`` 1…100, ``offset`` ≥ 0)."""
     _page(limit, offset)
-    queryset = application_selectors.applications_mine(actor=request_actor(request))
-    rows = [ApplicationOut(**_application_out(a)) for a in queryset[offset : offset + limit]]
+    actor = request_actor(request)
+    queryset = application_selectors.applications_mine(actor=actor)
+    rows = [ApplicationOut(**_application_out(a, actor)) for a in queryset[offset : offset + limit]]
     return ApplicationListOut(count=queryset.count(), items=rows)
+
+
+def _count_param(raw: str | None, name: str, default: int, problems: dict[str, list[str | Promise]]) -> int:
+    """A whole-number list parameter; anything else is named in ``problems``."""
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        problems[name] = [_("Enter a whole number.")]
+        return default
 
 
 @router.get(
     "/services/queue",
-    response=ApplicationListOut,
+    response=QueueOut,
     auth=API_AUTH,
     operation_id="govservices_application_queue",
 )
 def application_queue(
-    request: HttpRequest, status: str | None = None, limit: int = 20, offset: int = 0
-) -> ApplicationListOut:
-    """Staff: applications for the items of the caller's departments, oldest submission first, by ``status``."""
-    _page(limit, offset)
-    queryset = application_selectors.application_queue(actor=request_actor(request), status=status or None)
-    rows = [ApplicationOut(**_application_out(a)) for a in queryset[offset : offset + limit]]
-    return ApplicationListOut(count=queryset.count(), items=rows)
+    request: HttpRequest,
+    tab: str = "mine",
+    item: str = "",
+    status: str = "",
+    warning: str = "",
+    submitted_from: str = "",
+    submitted_to: str = "",
+    limit: str | None = None,
+    offset: str | None = None,
+) -> QueueOut:
+    """Staff: the workbench queue (办件工作台) as the page shows it. ``tab``: ``mine`` (to act on by me, the
+    default), ``department`` (handled by my departments), ``warned`` (warned or overdue), ``waiting`` (waiting for
+    the applicant), ``all``. Filters, applied to the rows and to every tab's count: ``item`` (a code), ``status``,
+    ``warning`` (yellow, red, statutory), ``submitted_from``/``submitted_to`` (YYYY-MM-DD, inclusive). ``limit``
+    1…100 (default 25), ``offset`` ≥ 0. ``allowed_actions`` of each row is what the caller may do to it now.
+    Errors: 403 for callers who are not staff; 422 ``govservices.invalid_list_parameter`` naming every bad
+    parameter (``errors``, ``errors_en``)."""
+    actor = request_actor(request)
+    params = {
+        "tab": tab,
+        "item": item,
+        "status": status,
+        "warning": warning,
+        "submitted_from": submitted_from,
+        "submitted_to": submitted_to,
+    }
+    filters = queue_selectors.queue_filters_parse(params)
+    problems: dict[str, list[str | Promise]] = {name: list(found) for name, found in filters.errors.items()}
+    size = _count_param(limit, "limit", queue_selectors.PAGE_SIZE, problems)
+    start = _count_param(offset, "offset", 0, problems)
+    _page(size if "limit" not in problems else 1, start if "offset" not in problems else 0, problems)
+    found = queue_selectors.application_workbench(
+        actor=actor, filters=filters, page_size=size, offset=start, with_steps=True
+    )
+    return QueueOut(
+        count=found.count,
+        items=[QueueItemOut(**_application_out(a, actor), warning_level=a.warning_level) for a in found.rows],
+        tabs=found.counts,
+    )
 
 
 @router.get(
@@ -397,8 +446,9 @@ def application_queue(
 )
 def application_get(request: HttpRequest, receipt_number: str) -> ApplicationDetailOut:
     """One application with its form and timeline: for its applicant and the item's department (else 404)."""
-    application = application_selectors.application_get(actor=request_actor(request), receipt_number=receipt_number)
-    return _application_detail(application)
+    actor = request_actor(request)
+    application = application_selectors.application_get(actor=actor, receipt_number=receipt_number)
+    return _application_detail(application, actor)
 
 
 def _act(
@@ -408,7 +458,7 @@ def _act(
     application = application_selectors.application_ref(
         actor=actor, receipt_number=receipt_number
     )  # the act re-reads it locked
-    return _application_detail(act(actor, application))
+    return _application_detail(act(actor, application), actor)
 
 
 @router.post(

@@ -218,7 +218,10 @@ class ApplicationOut(Schema):
     supplement_request: str
     decision_reason: str
     certificate: str | None
-    allowed_actions: list[str]
+    allowed_actions: list[str] = Field(
+        description="What the caller may do now: the applicant their own acts (submitted: resubmit, paid, "
+        "withdrawn); staff exactly the acts the case page offers them at the current step."
+    )
     handling_department: str
     fee_fen: int | None
     life_event_case: str | None
@@ -235,6 +238,18 @@ class ApplicationDetailOut(ApplicationOut):
 class ApplicationListOut(Schema):
     count: int
     items: list[ApplicationOut]
+
+
+class QueueItemOut(ApplicationOut):
+    warning_level: str = Field(description="The highest supervision warning (yellow, red, statutory) or empty.")
+
+
+class QueueOut(Schema):
+    count: int = Field(description="Applications in the chosen tab under the filters.")
+    items: list[QueueItemOut]
+    tabs: dict[str, int] = Field(
+        description="Every tab's count under the same filters: mine, department, warned, waiting, all."
+    )
 
 
 # --- supervision, ratings, rectifications, visits, public figures -------------------------------------------------

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -177,10 +177,20 @@ class QueuePage:
 
 
 def application_workbench(
-    *, actor: Actor, filters: QueueFilters, page_size: int = PAGE_SIZE, today: dt.date | None = None
+    *,
+    actor: Actor,
+    filters: QueueFilters,
+    page_size: int = PAGE_SIZE,
+    offset: int | None = None,
+    with_steps: bool = False,
+    today: dt.date | None = None,
 ) -> QueuePage:
     """The actor's queue: only staff (a role that sees applications in some department) have one (403 for anyone
-    else); what they see is what ``staff_visible_q`` lets them see, so nothing of another department appears."""
+    else); what they see is what ``staff_visible_q`` lets them see, so nothing of another department appears.
+
+    ``page_size`` rows from ``offset`` when it is given (the API's ``limit``/``offset``), else of ``filters.page``.
+    ``with_steps`` loads the rows' process steps in one more query, kept where ``workflow.steps_of`` finds them
+    (for what each row lets the actor do, ``applications.staff_actions``)."""
     if not actor.is_superuser and not _staff_pairs(actor):
         raise PermissionDenied()
     today = today or timezone.localdate()
@@ -189,10 +199,17 @@ def application_workbench(
     counts = base.order_by().aggregate(**{name: Count("pk", filter=q) for name, q in tabs.items()})
     counts = {name: int(counts[name] or 0) for name in TABS}
     pages = max(1, -(-counts[filters.tab] // page_size))
-    page = min(filters.page, pages)
+    if offset is None:
+        page = min(filters.page, pages)
+        offset = (page - 1) * page_size
+    else:
+        page = offset // page_size + 1
     ordering = ("deadline_on", "submitted_at", "id") if filters.tab in ("mine", "warned") else ("submitted_at", "id")
-    offset = (page - 1) * page_size
-    rows: list[Any] = list(base.filter(tabs[filters.tab]).order_by(*ordering)[offset : offset + page_size])
+    chosen = base.filter(tabs[filters.tab]).order_by(*ordering)
+    if with_steps:
+        steps = ProcessStep.objects.select_related("department").order_by("application", "position", "id")
+        chosen = chosen.prefetch_related(Prefetch("steps", queryset=steps))
+    rows: list[Any] = list(chosen[offset : offset + page_size])
     levels = supervision_selectors.warning_levels(a.pk for a in rows)
     for row in rows:
         row.warning_level = levels.get(row.pk, "")

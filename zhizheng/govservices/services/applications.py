@@ -208,6 +208,32 @@ def staff_actions(actor: Actor, application: Application) -> list[str]:
     ]
 
 
+APPLICANT_ACTIONS = (A.SUBMITTED, A.PAID, A.WITHDRAWN)
+"""The applicant's acts: resubmitting after a request for supplements (or submitting a draft), paying the assessed
+fee, withdrawing."""
+
+
+def applicant_actions(actor: Actor, application: Application) -> list[str]:
+    """The applicant's acts on their own application now (none for anyone else): what the table allows of
+    ``APPLICANT_ACTIONS``, paying only when a fee is assessed (as ``payments.payment_create`` requires). Reads
+    nothing from the database."""
+    if actor.user_id is None or application.applicant_id != actor.user_id:
+        return []
+    return [
+        action
+        for action in allowed_actions(application)
+        if action in APPLICANT_ACTIONS and (action != A.PAID or application.fee_fen)
+    ]
+
+
+def actions_for(actor: Actor, application: Application) -> list[str]:
+    """What ``actor`` may do to ``application`` now: its applicant their own acts (``applicant_actions``), staff
+    exactly ``staff_actions``. The case pages and the API report this."""
+    if actor.user_id is not None and application.applicant_id == actor.user_id:
+        return applicant_actions(actor, application)
+    return staff_actions(actor, application)
+
+
 def _receipt_number(now: dt.datetime) -> str:
     return f"ZW{timezone.localdate(now):%Y%m%d}{secrets.token_hex(4).upper()}"
 

@@ -179,3 +179,51 @@ def test_the_case_page_shows_only_the_offered_forms(company_agent: Any) -> None:
     client.force_login(User.objects.get(pk=chief.user_id))
     page = client.get(url).content.decode()
     assert [a for a in ("/review/", "/approve/", "/reject/", "/supplement/") if a in page] == ["/approve/", "/reject/"]
+
+
+def _client(actor: Actor) -> Any:
+    from django.test import Client
+
+    from zhizheng.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(pk=actor.user_id))
+    return client
+
+
+def test_the_api_reports_the_acts_the_caller_may_take(company_agent: Any) -> None:
+    """``allowed_actions`` in the API is what the case pages offer the caller (``actions_for``), not the table."""
+    agent, people = company_agent
+    caseworker, chief = staff("SCJGJ", "caseworker"), staff("SCJGJ", "section_chief")
+    application = _submit("SFS-0005", agent, people)
+    url = f"/api/v1/services/applications/{application.receipt_number}"
+    clients = {"caseworker": _client(caseworker), "chief": _client(chief), "applicant": _client(agent)}
+
+    def allowed(name: str) -> list[str]:
+        response = clients[name].get(url)
+        assert response.status_code == 200, response.content
+        return list(response.json()["allowed_actions"])
+
+    assert allowed("applicant") == [A.WITHDRAWN]
+    assert allowed("caseworker") == [A.ACCEPTED, A.SUPPLEMENT_REQUESTED, A.TRANSFERRED, A.REJECTED]
+    accepted = clients["caseworker"].post(f"{url}/accept", {}, content_type="application/json").json()
+    assert accepted["allowed_actions"] == [A.SUPPLEMENT_REQUESTED, A.REVIEWED, A.TRANSFERRED, A.REJECTED]
+    for opinion in ("材料齐全。", "现场相符。"):
+        reviewed = clients["caseworker"].post(f"{url}/review", {"opinion": opinion}, content_type="application/json")
+        assert reviewed.status_code == 200, reviewed.content
+    assert reviewed.json()["allowed_actions"] == []  # the act's answer: 决定 is the chief's
+    assert allowed("caseworker") == []  # at 决定: neither the review nor the decision
+    assert allowed("chief") == [A.APPROVED, A.REJECTED]
+    assert allowed("applicant") == [A.WITHDRAWN]
+
+    mine = clients["applicant"].get("/api/v1/services/applications").json()["items"]
+    assert [row["allowed_actions"] for row in mine] == [[A.WITHDRAWN]]
+
+    second = _submit("SFS-0005", agent, people)
+    apply.application_request_supplement(actor=caseworker, application=second, materials="请补充营业执照副本。")
+    sent_back = clients["applicant"].get(f"/api/v1/services/applications/{second.receipt_number}").json()
+    assert sent_back["allowed_actions"] == [A.SUBMITTED, A.WITHDRAWN]  # resubmit or withdraw; never a staff act
+    assert (
+        clients["caseworker"].get(f"/api/v1/services/applications/{second.receipt_number}").json()["allowed_actions"]
+        == []
+    )  # waiting for the applicant

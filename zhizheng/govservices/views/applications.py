@@ -154,11 +154,12 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
 
 
 def _allowed(actor: Actor, found: Application) -> tuple[list[str], str]:
-    """What the page offers this actor: the applicant may withdraw while the table allows it; staff exactly the
-    acts the services would let them take now (``application_services.staff_actions``), and why approval waits
-    when they hold the decision but another department's review or the fee is outstanding."""
+    """What the page offers this actor (``applications.actions_for``, which the API reports too): the applicant
+    their own acts (withdraw, resubmit, pay, while the table allows them); staff exactly the acts the services
+    would let them take now (``staff_actions``), and why approval waits when they hold the decision but another
+    department's review or the fee is outstanding."""
     if actor.user_id is not None and found.applicant_id == actor.user_id:
-        return [a for a in applications.allowed_actions(found) if a == ApplicationAction.WITHDRAWN], ""
+        return applications.applicant_actions(actor, found), ""
     allowed = applications.staff_actions(actor, found)
     waits = ""
     if ApplicationAction.APPROVED in applications.allowed_actions(found) and ApplicationAction.APPROVED not in allowed:
