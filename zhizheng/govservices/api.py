@@ -49,6 +49,7 @@ from zhizheng.govservices.search.errors import MAX_SUGGEST_LIMIT, InvalidSearchL
 from zhizheng.govservices.selectors import applications as application_selectors
 from zhizheng.govservices.selectors import catalogue as selectors
 from zhizheng.govservices.selectors import queue as queue_selectors
+from zhizheng.govservices.services import actions as application_actions
 from zhizheng.govservices.services import applications, material_reuse
 
 router = Router(tags=["services"])
@@ -236,7 +237,7 @@ def form_check(request: HttpRequest, code: str, data: dict[str, Any] = Body(...)
 
 def _application_out(application: Application, actor: Actor) -> dict[str, Any]:
     """An application as its list rows show it; ``allowed_actions`` is what ``actor`` may do to it now (the acts the
-    case pages offer, ``applications.actions_for``)."""
+    case pages offer, ``actions.actions_for``)."""
     return {
         "receipt_number": application.receipt_number,
         "item": application.item.code,
@@ -254,7 +255,7 @@ def _application_out(application: Application, actor: Actor) -> dict[str, Any]:
         "supplement_request": application.supplement_request,
         "decision_reason": application.decision_reason,
         "certificate": application.certificate.serial if application.certificate else None,
-        "allowed_actions": applications.actions_for(actor, application),
+        "allowed_actions": application_actions.actions_for(actor, application),
     }
 
 

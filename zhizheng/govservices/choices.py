@@ -49,7 +49,7 @@ class MaterialSource(models.TextChoices):
 
 
 class ApplicationStatus(models.TextChoices):
-    """Where an application stands. The allowed moves between them are one table: ``applications.TRANSITIONS``."""
+    """Where an application stands. The allowed moves between them are one table: ``actions.TRANSITIONS``."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

@@ -190,7 +190,7 @@ def application_workbench(
 
     ``page_size`` rows from ``offset`` when it is given (the API's ``limit``/``offset``), else of ``filters.page``.
     ``with_steps`` loads the rows' process steps in one more query, kept where ``workflow.steps_of`` finds them
-    (for what each row lets the actor do, ``applications.staff_actions``)."""
+    (for what each row lets the actor do, ``actions.staff_actions``)."""
     if not actor.is_superuser and not _staff_pairs(actor):
         raise PermissionDenied()
     today = today or timezone.localdate()

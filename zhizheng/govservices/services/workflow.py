@@ -1,6 +1,6 @@
 """Staff acts on an application's process besides accepting and deciding: a department's review at its step
 (joint review included), transfer to another department, and assessing the fee. Each checks the one transition
-table (``application_services.TRANSITIONS``), the step the actor stands at, runs atomically and is recorded in the
+table (``actions.TRANSITIONS``), the step the actor stands at, runs atomically and is recorded in the
 ledger and on the timeline."""
 
 from __future__ import annotations

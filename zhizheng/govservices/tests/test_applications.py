@@ -21,6 +21,7 @@ from zhizheng.core.workdays import add_working_days, count_working_days
 from zhizheng.govservices.form_schemas import FormInvalid
 from zhizheng.govservices.models import Application, ApplicationEvent, ServiceItem
 from zhizheng.govservices.selectors import applications as application_selectors
+from zhizheng.govservices.services import actions as application_actions
 from zhizheng.govservices.services import applications as apply
 from zhizheng.ledger.models import Entry
 from zhizheng.orgs.models import Department, Membership
@@ -153,7 +154,7 @@ def test_an_invalid_form_lists_every_problem_and_stores_nothing(world: World) ->
 
 def test_approving_before_accepting_is_a_conflict_naming_the_state(world: World) -> None:
     application = submit(world)
-    with pytest.raises(apply.ApplicationInvalidTransition) as caught:
+    with pytest.raises(application_actions.ApplicationInvalidTransition) as caught:
         apply.application_approve(actor=staff("GAJ", "caseworker"), application=application)
     assert caught.value.status == 409
     assert caught.value.detail_en == "The application is Submitted: it cannot be Approved now."
@@ -163,7 +164,7 @@ def test_approving_before_accepting_is_a_conflict_naming_the_state(world: World)
 
 def test_every_transition_comes_from_the_one_table(world: World) -> None:
     application = submit(world)
-    assert sorted(apply.allowed_actions(application)) == [
+    assert sorted(application_actions.allowed_actions(application)) == [
         "accepted",
         "rejected",
         "supplement_requested",
@@ -171,9 +172,9 @@ def test_every_transition_comes_from_the_one_table(world: World) -> None:
         "withdrawn",
     ]
     application.status = "approved"
-    assert apply.allowed_actions(application) == []
-    with pytest.raises(apply.ApplicationInvalidTransition):
-        apply.transition_check(application, "withdrawn")
+    assert application_actions.allowed_actions(application) == []
+    with pytest.raises(application_actions.ApplicationInvalidTransition):
+        application_actions.transition_check(application, "withdrawn")
 
 
 def test_supplement_then_resubmit_then_reject_with_a_reason(world: World) -> None:
@@ -233,7 +234,7 @@ def test_drafts_are_kept_on_the_server_and_submitted_later(world: World) -> None
         actor=world.me, item=world.item, form_data=draft.form_data, application=draft
     )
     assert (application.pk, application.status) == (draft.pk, "submitted")
-    with pytest.raises(apply.ApplicationInvalidTransition):
+    with pytest.raises(application_actions.ApplicationInvalidTransition):
         apply.application_draft_save(actor=world.me, item=world.item, form_data={}, application=application)
     with pytest.raises(apply.FormDataInvalid):
         apply.application_draft_save(actor=world.me, item=world.item, form_data=["not", "an", "object"])

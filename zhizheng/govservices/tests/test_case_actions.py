@@ -1,4 +1,4 @@
-"""The case page offers exactly the acts the services allow: ``application_services.staff_actions`` is checked
+"""The case page offers exactly the acts the services allow: ``actions.staff_actions`` is checked
 against the services themselves, act by act, for every actor at every step of two processes (a sequential one and
 a joint review by two departments). Each act is tried inside a savepoint that is rolled back."""
 
@@ -17,6 +17,7 @@ from zhizheng.core.errors import DomainError
 from zhizheng.govservices.choices import ApplicationAction as A
 from zhizheng.govservices.form_schemas import form_definition
 from zhizheng.govservices.models import Application, ServiceItem
+from zhizheng.govservices.services import actions as application_actions
 from zhizheng.govservices.services import applications as apply
 from zhizheng.govservices.services import workflow as workflow_services
 from zhizheng.govservices.tests.helpers import staff, valid_form
@@ -61,7 +62,7 @@ def succeeds(actor: Actor, application: Application, action: str) -> bool:
 
 
 def offered(actor: Actor, application: Application) -> list[str]:
-    return apply.staff_actions(actor, Application.objects.get(pk=application.pk))
+    return application_actions.staff_actions(actor, Application.objects.get(pk=application.pk))
 
 
 def assert_offers_match_services(actors: dict[str, Actor], application: Application) -> dict[str, list[str]]:
@@ -111,8 +112,8 @@ def test_a_caseworker_is_offered_the_reviews_but_never_the_decision(company_agen
     assert seen["window"] == []  # window officers accept; they do not review
     # The chief holds the decision, but deciding now would leave 现场核查 open: approval is not offered.
     assert A.APPROVED not in seen["chief"]
-    refusal = apply.decision_refusal(actors["chief"], Application.objects.get(pk=application.pk))
-    assert isinstance(refusal, apply.ReviewPending)
+    refusal = application_actions.decision_refusal(actors["chief"], Application.objects.get(pk=application.pk))
+    assert isinstance(refusal, application_actions.ReviewPending)
 
     workflow_services.application_review(actor=actors["caseworker"], application=application, opinion="材料齐全。")
     workflow_services.application_review(actor=actors["caseworker"], application=application, opinion="现场相符。")

@@ -15,6 +15,7 @@ from zhizheng.core.errors import NotFound, PermissionDenied
 from zhizheng.govservices.models import Application, Payment, PaymentNotification, SandboxOrder, ServiceItem
 from zhizheng.govservices.payments import SignatureInvalid
 from zhizheng.govservices.payments.sandbox import SIGNATURE_HEADER, SandboxProvider, sign
+from zhizheng.govservices.services import actions as application_actions
 from zhizheng.govservices.services import applications as apply
 from zhizheng.govservices.services import payments as payment_services
 from zhizheng.govservices.services import workflow as workflow_services
@@ -53,7 +54,7 @@ def test_the_application_is_decided_only_once_paid(world: World) -> None:
     application = assessed(world)
     assert (application.status, application.fee_fen) == ("awaiting_payment", 1000)
     chief = staff("GAJ", "section_chief")
-    with pytest.raises(apply.ApplicationInvalidTransition):
+    with pytest.raises(application_actions.ApplicationInvalidTransition):
         apply.application_approve(actor=chief, application=application)
     payment = payment_services.payment_create(actor=world.me, application=application, return_url="/back/")
     assert (payment.amount_fen, payment.status, payment.provider) == (1000, "pending", "sandbox")
@@ -214,7 +215,7 @@ def test_fee_errors(world: World) -> None:
         workflow_services.application_fee_assess(actor=officer, application=free, amount_fen=1000)
     assert caught.value.status == 409
     # Only the applicant opens an order, and only when a fee is due.
-    with pytest.raises(apply.ApplicationInvalidTransition):
+    with pytest.raises(application_actions.ApplicationInvalidTransition):
         payment_services.payment_create(actor=world.me, application=free)
     with pytest.raises(NotFound):
         payment_services.payment_create(actor=world.agent, application=application)

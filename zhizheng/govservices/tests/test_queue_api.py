@@ -16,6 +16,7 @@ from zhizheng.govservices.choices import ApplicationAction as A
 from zhizheng.govservices.form_schemas import form_definition
 from zhizheng.govservices.models import Application, ServiceItem
 from zhizheng.govservices.selectors import queue
+from zhizheng.govservices.services import actions as application_actions
 from zhizheng.govservices.services import applications as apply
 from zhizheng.govservices.tests import test_workbench_queue as workbench
 from zhizheng.govservices.tests.helpers import staff, valid_form
@@ -53,7 +54,9 @@ def test_tabs_counts_and_the_callers_acts(desk: Desk) -> None:
     accepted_acts = [A.SUPPLEMENT_REQUESTED, A.REVIEWED, A.TRANSFERRED, A.APPROVED, A.REJECTED]
     assert acts[desk.accepted.receipt_number] == accepted_acts
     fresh = Application.objects.get(pk=desk.accepted.pk)
-    assert acts[desk.accepted.receipt_number] == apply.staff_actions(desk.police, fresh)  # the case page's
+    assert acts[desk.accepted.receipt_number] == application_actions.staff_actions(
+        desk.police, fresh
+    )  # the case page's
     assert [row["warning_level"] for row in body["items"]] == ["", ""]
     waiting = get(police, tab="waiting").json()
     assert (waiting["count"], receipts(waiting)) == (1, [desk.returned.receipt_number])

@@ -18,6 +18,7 @@ from zhizheng.govservices.choices import ApplicationAction, ApplicationStatus, S
 from zhizheng.govservices.form_schemas import form_definition
 from zhizheng.govservices.models import Application, ApplicationEvent, ProcessStep, ServiceItem
 from zhizheng.govservices.selectors import applications as application_selectors
+from zhizheng.govservices.services import actions as application_actions
 from zhizheng.govservices.services import applications as apply
 from zhizheng.govservices.services import workflow as workflow_services
 from zhizheng.govservices.tests.helpers import staff, valid_form
@@ -128,15 +129,18 @@ def test_the_transition_table_is_the_only_source_of_moves(world: World) -> None:
     every = {(status, action) for status in ApplicationStatus.values for action in ApplicationAction.values}
     for status, action in every:
         application.status = status
-        if (status, action) in apply.TRANSITIONS:
-            assert apply.transition_check(application, action) == apply.TRANSITIONS[(status, action)]
+        if (status, action) in application_actions.TRANSITIONS:
+            assert (
+                application_actions.transition_check(application, action)
+                == application_actions.TRANSITIONS[(status, action)]
+            )
         else:
-            with pytest.raises(apply.ApplicationInvalidTransition) as caught:
-                apply.transition_check(application, action)
+            with pytest.raises(application_actions.ApplicationInvalidTransition) as caught:
+                application_actions.transition_check(application, action)
             assert caught.value.status == 409
-    assert len(apply.TRANSITIONS) == 21
-    assert apply.TRANSITIONS[("accepted", "transferred")] == "submitted"
-    assert apply.TRANSITIONS[("awaiting_payment", "paid")] == "accepted"
+    assert len(application_actions.TRANSITIONS) == 21
+    assert application_actions.TRANSITIONS[("accepted", "transferred")] == "submitted"
+    assert application_actions.TRANSITIONS[("awaiting_payment", "paid")] == "accepted"
 
 
 def test_the_single_department_path_moves_through_the_steps(world: World) -> None:
@@ -191,7 +195,7 @@ def test_joint_review_waits_for_every_department(world: World) -> None:
     # The deciding chief cannot approve while 生态环境局 has not finished: 409 naming it, nothing changed.
     chief = staff("SWUJ", "section_chief")
     before = snapshot(application)
-    with pytest.raises(apply.ReviewPending) as caught:
+    with pytest.raises(application_actions.ReviewPending) as caught:
         apply.application_approve(actor=chief, application=application)
     assert caught.value.status == 409
     assert "示范市生态环境局" in caught.value.detail_en

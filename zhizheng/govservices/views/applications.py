@@ -26,6 +26,7 @@ from zhizheng.govservices.selectors import applications as application_selectors
 from zhizheng.govservices.selectors import catalogue as selectors
 from zhizheng.govservices.selectors import queue as queue_selectors
 from zhizheng.govservices.selectors import supervision as supervision_selectors
+from zhizheng.govservices.services import actions as application_actions
 from zhizheng.govservices.services import applications, material_reuse
 from zhizheng.govservices.services import messages as message_services
 from zhizheng.govservices.services import workflow as workflow_services
@@ -154,16 +155,19 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
 
 
 def _allowed(actor: Actor, found: Application) -> tuple[list[str], str]:
-    """What the page offers this actor (``applications.actions_for``, which the API reports too): the applicant
+    """What the page offers this actor (``actions.actions_for``, which the API reports too): the applicant
     their own acts (withdraw, resubmit, pay, while the table allows them); staff exactly the acts the services
     would let them take now (``staff_actions``), and why approval waits when they hold the decision but another
     department's review or the fee is outstanding."""
     if actor.user_id is not None and found.applicant_id == actor.user_id:
-        return applications.applicant_actions(actor, found), ""
-    allowed = applications.staff_actions(actor, found)
+        return application_actions.applicant_actions(actor, found), ""
+    allowed = application_actions.staff_actions(actor, found)
     waits = ""
-    if ApplicationAction.APPROVED in applications.allowed_actions(found) and ApplicationAction.APPROVED not in allowed:
-        refusal = applications.decision_refusal(actor, found) if allowed else None
+    if (
+        ApplicationAction.APPROVED in application_actions.allowed_actions(found)
+        and ApplicationAction.APPROVED not in allowed
+    ):
+        refusal = application_actions.decision_refusal(actor, found) if allowed else None
         if refusal is not None and refusal.status == 409:
             waits = str(refusal.detail)
     return allowed, waits
